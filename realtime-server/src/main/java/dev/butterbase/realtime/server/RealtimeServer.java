@@ -1,0 +1,195 @@
+package dev.butterbase.realtime.server;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.butterbase.realtime.server.control.AppDatabases;
+import dev.butterbase.realtime.server.control.AppProvisioner;
+import dev.butterbase.realtime.server.control.AppService;
+import dev.butterbase.realtime.server.control.ControlStore;
+import dev.butterbase.realtime.server.control.PostgresUrl;
+import dev.butterbase.realtime.server.embedded.EmbeddedCluster;
+import dev.butterbase.realtime.server.http.AdminAuth;
+import dev.butterbase.realtime.server.http.HttpRouter;
+import dev.butterbase.realtime.server.mcp.McpEndpoint;
+import dev.butterbase.realtime.server.tools.AppAccess;
+import dev.butterbase.realtime.server.tools.ManageAppTool;
+import dev.butterbase.realtime.server.tools.ManageRlsTool;
+import dev.butterbase.realtime.server.tools.ManageSchemaTool;
+import dev.butterbase.realtime.server.tools.SelectRowsTool;
+import dev.butterbase.realtime.server.tools.Tool;
+import dev.butterbase.realtime.server.tools.ToolRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server: database (embedded or external), control plane, engine and Netty, started and stopped
+ * as one. {@link #start} returns once the port is bound; {@link #close} stops everything in reverse order.
+ */
+public final class RealtimeServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
+
+    /** Largest HTTP request body accepted (tool arguments, MCP messages). */
+    static final int MAX_HTTP_BODY = 4 * 1024 * 1024;
+
+    private final ServerConfig config;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private EmbeddedCluster embedded;
+    private PostgresUrl controlUrl;
+    private ControlStore controlStore;
+    private AppService apps;
+    private ThreadPoolExecutor blocking;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+    private int boundPort;
+
+    private RealtimeServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a server; on failure whatever was started is stopped again and the cause is thrown. */
+    public static RealtimeServer start(ServerConfig config) throws IOException, SQLException, InterruptedException {
+        RealtimeServer server = new RealtimeServer(config);
+        try {
+            server.startAll();
+            return server;
+        } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException, SQLException, InterruptedException {
+        if (config.databaseUrl() == null) {
+            embedded = EmbeddedCluster.start(config.dataDir().resolve("pg"));
+            closeables.add(embedded);
+            controlUrl = embedded.controlUrl();
+        } else {
+            controlUrl = config.databaseUrl();
+        }
+        HikariDataSource control = AppDatabases.open("control", controlUrl, 4);
+        closeables.add(control);
+        controlStore = new ControlStore(control);
+        controlStore.migrate();
+
+        AppDatabases databases = new AppDatabases(controlUrl, 8);
+        closeables.add(databases);
+        apps = new AppService(controlStore, new AppProvisioner(control), databases);
+        apps.load();
+
+        blocking = new ThreadPoolExecutor(config.blockingThreads(), config.blockingThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024), new NamedThreadFactory("butterbase-blocking"),
+                new ThreadPoolExecutor.AbortPolicy());
+        blocking.allowCoreThreadTimeOut(true);
+
+        AppAccess access = new AppAccess(apps);
+        List<Tool> toolList = List.of(
+                new ManageAppTool(access),
+                new ManageSchemaTool(access),
+                new ManageRlsTool(access),
+                new SelectRowsTool(access));
+        ToolRegistry tools = new ToolRegistry(toolList);
+        McpEndpoint mcp = new McpEndpoint(tools, blocking, "butterbase-realtime", "0.1.0");
+        closeables.add(mcp);
+
+        HttpRouter router = new HttpRouter(new AdminAuth(config.adminKey()), tools, mcp, blocking,
+                controlStore::ping, null);
+        bind(router);
+    }
+
+    private void bind(HttpRouter router) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY))
+                                .addLast("router", router);
+                    }
+                });
+        serverChannel = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+        boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        log.info("listening on {}:{} ({})", config.host(), boundPort, epoll ? "epoll" : "nio");
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return boundPort;
+    }
+
+    public String httpUrl() {
+        return "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + boundPort;
+    }
+
+    /** The database in use, for humans: never contains a password. */
+    public String databaseDescription() {
+        return embedded != null
+                ? "embedded PostgreSQL 17 (data in " + embedded.dataDirectory() + ", port " + controlUrl.port() + ")"
+                : controlUrl.toString();
+    }
+
+    public AppService apps() {
+        return apps;
+    }
+
+    /** Where the control database lives; tests use it to reach app databases directly. */
+    public PostgresUrl controlUrl() {
+        return controlUrl;
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (blocking != null) {
+            blocking.shutdownNow();
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", closeables.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        closeables.clear();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.butterbase.realtime.server;
+
+import dev.butterbase.realtime.server.control.PostgresUrl;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable server configuration, checked at construction. Built from flags and environment in {@code main}
+ * only; everything below receives this object.
+ */
+public final class ServerConfig {
+
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final PostgresUrl databaseUrl;
+    private final String adminKey;
+    private final Duration heartbeatInterval;
+    private final Duration changeRetention;
+    private final int blockingThreads;
+
+    private ServerConfig(Builder b) {
+        this.host = Objects.requireNonNull(b.host, "host");
+        if (b.port < 0 || b.port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + b.port);
+        }
+        this.port = b.port;
+        this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
+        this.databaseUrl = b.databaseUrl;
+        this.adminKey = Objects.requireNonNull(b.adminKey, "adminKey");
+        if (b.heartbeatInterval.isNegative() || b.heartbeatInterval.isZero()) {
+            throw new IllegalArgumentException("heartbeat interval must be positive");
+        }
+        this.heartbeatInterval = b.heartbeatInterval;
+        if (b.changeRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("change retention must be at least one second");
+        }
+        this.changeRetention = b.changeRetention;
+        if (b.blockingThreads < 1) {
+            throw new IllegalArgumentException("blockingThreads must be positive");
+        }
+        this.blockingThreads = b.blockingThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.dataDir = dataDir;
+        b.databaseUrl = databaseUrl;
+        b.adminKey = adminKey;
+        b.heartbeatInterval = heartbeatInterval;
+        b.changeRetention = changeRetention;
+        b.blockingThreads = blockingThreads;
+        return b;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** 0 binds an ephemeral port. */
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The control database on an existing PostgreSQL, or null for the embedded cluster in {@link #dataDir()}. */
+    public PostgresUrl databaseUrl() {
+        return databaseUrl;
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** How long captured changes are kept in {@code realtime.changes} (for resume). */
+    public Duration changeRetention() {
+        return changeRetention;
+    }
+
+    public int blockingThreads() {
+        return blockingThreads;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
+                + (databaseUrl == null ? "embedded" : databaseUrl) + ", heartbeat=" + heartbeatInterval
+                + ", retention=" + changeRetention + "]";
+    }
+
+    /** Builder with the documented defaults. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private Path dataDir = Path.of(".butterbase");
+        private PostgresUrl databaseUrl;
+        private String adminKey;
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration changeRetention = Duration.ofMinutes(10);
+        private int blockingThreads = 16;
+
+        private Builder() {}
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder databaseUrl(PostgresUrl databaseUrl) {
+            this.databaseUrl = databaseUrl;
+            return this;
+        }
+
+        public Builder adminKey(String adminKey) {
+            this.adminKey = adminKey;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+            return this;
+        }
+
+        public Builder changeRetention(Duration changeRetention) {
+            this.changeRetention = changeRetention;
+            return this;
+        }
+
+        public Builder blockingThreads(int blockingThreads) {
+            this.blockingThreads = blockingThreads;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,22 +1,32 @@
 package dev.butterbase.realtime.server;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.butterbase.realtime.engine.EngineSettings;
+import dev.butterbase.realtime.engine.RealtimeEngine;
 import dev.butterbase.realtime.server.control.AppDatabases;
 import dev.butterbase.realtime.server.control.AppProvisioner;
 import dev.butterbase.realtime.server.control.AppService;
 import dev.butterbase.realtime.server.control.ControlStore;
 import dev.butterbase.realtime.server.control.PostgresUrl;
+import dev.butterbase.realtime.server.control.RealtimeControl;
 import dev.butterbase.realtime.server.embedded.EmbeddedCluster;
 import dev.butterbase.realtime.server.http.AdminAuth;
 import dev.butterbase.realtime.server.http.HttpRouter;
 import dev.butterbase.realtime.server.mcp.McpEndpoint;
 import dev.butterbase.realtime.server.tools.AppAccess;
 import dev.butterbase.realtime.server.tools.ManageAppTool;
+import dev.butterbase.realtime.server.tools.ManageRealtimeTool;
 import dev.butterbase.realtime.server.tools.ManageRlsTool;
 import dev.butterbase.realtime.server.tools.ManageSchemaTool;
 import dev.butterbase.realtime.server.tools.SelectRowsTool;
 import dev.butterbase.realtime.server.tools.Tool;
 import dev.butterbase.realtime.server.tools.ToolRegistry;
+import dev.butterbase.realtime.server.websocket.ClientMessageHandler;
+import dev.butterbase.realtime.server.websocket.ConnectionRegistry;
+import dev.butterbase.realtime.server.websocket.RealtimeConnection;
+import dev.butterbase.realtime.server.websocket.RealtimeEndpoint;
+import dev.butterbase.realtime.server.websocket.TokenVerifier;
+import dev.butterbase.realtime.server.websocket.WebSocketSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -35,8 +45,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +72,8 @@ public final class RealtimeServer implements AutoCloseable {
     private PostgresUrl controlUrl;
     private ControlStore controlStore;
     private AppService apps;
+    private RealtimeControl realtime;
+    private RealtimeEndpoint realtimeEndpoint;
     private ThreadPoolExecutor blocking;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -105,18 +119,30 @@ public final class RealtimeServer implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         blocking.allowCoreThreadTimeOut(true);
 
+        RealtimeEngine engine = new RealtimeEngine(EngineSettings.DEFAULTS.withChangeRetention(config.changeRetention()));
+        closeables.add(engine);
+        realtime = new RealtimeControl(apps, controlStore, engine);
+        realtime.load();
+
+        Clock clock = Clock.systemUTC();
+        Map<String, ClientMessageHandler> handlers = Map.of();
+        RealtimeConnection.Context wsContext = new RealtimeConnection.Context(realtime, new ConnectionRegistry(), handlers,
+                WebSocketSettings.defaults(config.heartbeatInterval()), clock);
+        realtimeEndpoint = new RealtimeEndpoint(apps, new TokenVerifier(clock), blocking, wsContext);
+
         AppAccess access = new AppAccess(apps);
         List<Tool> toolList = List.of(
                 new ManageAppTool(access),
                 new ManageSchemaTool(access),
                 new ManageRlsTool(access),
-                new SelectRowsTool(access));
+                new SelectRowsTool(access),
+                new ManageRealtimeTool(access, controlStore, realtime, this::websocketUrl));
         ToolRegistry tools = new ToolRegistry(toolList);
         McpEndpoint mcp = new McpEndpoint(tools, blocking, "butterbase-realtime", "0.1.0");
         closeables.add(mcp);
 
         HttpRouter router = new HttpRouter(new AdminAuth(config.adminKey()), tools, mcp, blocking,
-                controlStore::ping, null);
+                controlStore::ping, realtimeEndpoint);
         bind(router);
     }
 
@@ -151,6 +177,19 @@ public final class RealtimeServer implements AutoCloseable {
 
     public String httpUrl() {
         return "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + boundPort;
+    }
+
+    /** The URL WebSocket clients of an app connect to. */
+    public String websocketUrl(String appId) {
+        return "ws" + httpUrl().substring(4) + "/v1/" + appId + "/realtime";
+    }
+
+    public RealtimeControl realtime() {
+        return realtime;
+    }
+
+    public ConnectionRegistry connections() {
+        return realtimeEndpoint.registry();
     }
 
     /** The database in use, for humans: never contains a password. */

@@ -2,9 +2,14 @@ package dev.butterbase.realtime.server.control;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.postgresql.PGProperty;
 
 /**
  * Connection pools to the apps' databases, one small pool per app, opened on first use and closed when the
@@ -33,6 +38,35 @@ public final class AppDatabases implements AutoCloseable {
 
     public DataSource dataSource(App app) {
         return pools.computeIfAbsent(app.appId(), id -> open(id, urlOf(app)));
+    }
+
+    /** A new unpooled connection to the app database (for a change reader); the caller closes it. */
+    public Connection plainConnection(App app) throws SQLException {
+        return DriverManager.getConnection(urlOf(app).jdbcUrl(), properties(urlOf(app), false));
+    }
+
+    /** A new connection in logical replication mode ({@code replication=database}); the caller closes it. */
+    public Connection replicationConnection(App app) throws SQLException {
+        return DriverManager.getConnection(urlOf(app).jdbcUrl(), properties(urlOf(app), true));
+    }
+
+    private static Properties properties(PostgresUrl url, boolean replication) {
+        Properties p = new Properties();
+        if (url.user() != null) {
+            PGProperty.USER.set(p, url.user());
+        }
+        if (url.password() != null) {
+            PGProperty.PASSWORD.set(p, url.password());
+        }
+        PGProperty.APPLICATION_NAME.set(p, replication ? "butterbase-realtime-wal" : "butterbase-realtime-reader");
+        PGProperty.TCP_KEEP_ALIVE.set(p, true);
+        PGProperty.CONNECT_TIMEOUT.set(p, 5);
+        if (replication) {
+            PGProperty.REPLICATION.set(p, "database");
+            PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+            PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        }
+        return p;
     }
 
     /** Closes the app's pool, if open. */

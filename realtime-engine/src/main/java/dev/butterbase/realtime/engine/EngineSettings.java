@@ -1,0 +1,38 @@
+package dev.butterbase.realtime.engine;
+
+import java.time.Duration;
+
+/**
+ * Tunables of the engine, checked at construction.
+ *
+ * @param changeRetention how long numbered changes stay in {@code realtime.changes} for resuming clients
+ * @param safetyPollInterval how often the dispatcher looks for changes without a signal (covers a lost signal)
+ * @param batchSize       changes numbered and dispatched per round
+ * @param pruneInterval   how often old changes are deleted
+ * @param policyCacheTtl  how long table policies and keys are cached
+ */
+public record EngineSettings(Duration changeRetention, Duration safetyPollInterval, int batchSize, Duration pruneInterval,
+        Duration policyCacheTtl) {
+
+    public static final EngineSettings DEFAULTS = new EngineSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), 1000,
+            Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+    public EngineSettings {
+        if (changeRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("changeRetention must be at least 1 s");
+        }
+        if (safetyPollInterval.isNegative() || safetyPollInterval.isZero()) {
+            throw new IllegalArgumentException("safetyPollInterval must be positive");
+        }
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw new IllegalArgumentException("batchSize must be between 1 and 100000");
+        }
+        if (pruneInterval.isNegative() || pruneInterval.isZero()) {
+            throw new IllegalArgumentException("pruneInterval must be positive");
+        }
+    }
+
+    public EngineSettings withChangeRetention(Duration retention) {
+        return new EngineSettings(retention, safetyPollInterval, batchSize, pruneInterval, policyCacheTtl);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.butterbase.realtime.engine.rls;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and caches each table's RLS metadata for one app database. Entries live 60 s (the spec's cache time)
+ * and are dropped at once by {@link #invalidate()}, which {@code configure} and every schema or policy change
+ * call. Safe to use from any thread.
+ */
+public final class PolicyCatalog {
+
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
+
+    private static final String TABLE_SQL = "SELECT k.relrowsecurity, "
+            + "has_table_privilege('butterbase_user', k.oid, 'SELECT'), has_table_privilege('butterbase_anon', k.oid, 'SELECT') "
+            + "FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+            + "WHERE n.nspname = 'public' AND k.relname = ? AND k.relkind IN ('r', 'p')";
+
+    private static final String POLICY_SQL = "SELECT p.polname, p.polpermissive, "
+            + "(p.polroles = '{0}' OR EXISTS (SELECT 1 FROM unnest(p.polroles) r WHERE pg_has_role('butterbase_user', r, 'USAGE'))), "
+            + "(p.polroles = '{0}' OR EXISTS (SELECT 1 FROM unnest(p.polroles) r WHERE pg_has_role('butterbase_anon', r, 'USAGE'))), "
+            + "pg_get_expr(p.polqual, p.polrelid) "
+            + "FROM pg_policy p JOIN pg_class k ON k.oid = p.polrelid JOIN pg_namespace n ON n.oid = k.relnamespace "
+            + "WHERE n.nspname = 'public' AND k.relname = ? AND p.polcmd IN ('r', '*') ORDER BY p.polname";
+
+    private final Cache<String, TablePolicies> cache;
+
+    public PolicyCatalog(Duration ttl) {
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
+    }
+
+    /** The table's policies, from the cache or read on {@code c}. */
+    public TablePolicies get(Connection c, String table) throws SQLException {
+        TablePolicies cached = cache.getIfPresent(table);
+        if (cached != null) {
+            return cached;
+        }
+        TablePolicies loaded = load(c, table);
+        cache.put(table, loaded);
+        return loaded;
+    }
+
+    public void invalidate() {
+        cache.invalidateAll();
+    }
+
+    static TablePolicies load(Connection c, String table) throws SQLException {
+        boolean rls;
+        boolean userSelect;
+        boolean anonSelect;
+        try (PreparedStatement ps = c.prepareStatement(TABLE_SQL)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return TablePolicies.missing(table);
+                }
+                rls = rs.getBoolean(1);
+                userSelect = rs.getBoolean(2);
+                anonSelect = rs.getBoolean(3);
+            }
+        }
+        List<TablePolicies.Policy> policies = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(POLICY_SQL)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    policies.add(new TablePolicies.Policy(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
+                            rs.getBoolean(4), rs.getString(5)));
+                }
+            }
+        }
+        return new TablePolicies(table, true, rls, userSelect, anonSelect, List.copyOf(policies));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.butterbase.realtime.engine.rls;
+
+import dev.butterbase.realtime.engine.capture.Change;
+import dev.butterbase.realtime.engine.identity.Identity;
+import dev.butterbase.realtime.engine.identity.Role;
+import dev.butterbase.realtime.engine.schema.SqlIdentifier;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.BitSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which captured changes an identity may see, by evaluating the table's SELECT policies over the
+ * captured row images, inside Postgres, as that identity.
+ *
+ * <p>The check runs as the client's role with its {@code request.jwt.claim.sub}, so everything a policy calls
+ * (subqueries on other tables and their own RLS, {@code current_user_id()}, security-definer functions)
+ * behaves exactly as for the client's own SELECT. It reads the images, not the live table: a deleted row is
+ * judged as it was just before deletion, an updated row on its new image, never on whatever the row holds
+ * when the check runs. One query covers every change of a burst for one identity.
+ */
+public final class RlsEvaluator {
+
+    private static final Logger log = LoggerFactory.getLogger(RlsEvaluator.class);
+
+    private final PolicyCatalog catalog;
+
+    public RlsEvaluator(PolicyCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public PolicyCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Which of {@code changes} (all of {@code table}) {@code identity} may see, as a bit per index. A failing
+     * check is logged and yields nothing visible for this identity only.
+     */
+    public BitSet visible(Connection c, String table, List<Change> changes, Identity identity) {
+        BitSet visible = new BitSet(changes.size());
+        if (identity.role() == Role.SERVICE) {
+            visible.set(0, changes.size());
+            return visible;
+        }
+        try {
+            TablePolicies policies = catalog.get(c, table);
+            String predicate = policies.predicate(identity.role());
+            if (predicate == null) {
+                return visible;
+            }
+            check(c, table, changes, identity, predicate, visible);
+        } catch (SQLException e) {
+            log.warn("RLS check on table {} for {} failed; {} change(s) withheld from that identity: {} (SQLSTATE {})",
+                    table, identity.role().wireName(), changes.size(), e.getMessage(), e.getSQLState());
+            visible.clear();
+        }
+        return visible;
+    }
+
+    private static void check(Connection c, String table, List<Change> changes, Identity identity, String predicate,
+            BitSet visible) throws SQLException {
+        String tableAlias = SqlIdentifier.quote(table);
+        String sql = "SELECT \"__bb_x\".\"__bb_ord\" FROM unnest(?::text[]) WITH ORDINALITY AS \"__bb_x\"(\"__bb_img\", \"__bb_ord\") "
+                + "CROSS JOIN LATERAL jsonb_populate_record(NULL::\"public\"." + tableAlias + ", \"__bb_x\".\"__bb_img\"::jsonb) AS "
+                + tableAlias + " WHERE " + predicate;
+        String[] images = new String[changes.size()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = changes.get(i).visibilityImage();
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT set_config('role', ?, true), set_config('request.jwt.claim.sub', ?, true)")) {
+                ps.setString(1, identity.role().databaseRole());
+                ps.setString(2, identity.userId() == null ? "" : identity.userId());
+                ps.execute();
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Array array = c.createArrayOf("text", images);
+                ps.setArray(1, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        visible.set(rs.getInt(1) - 1);
+                    }
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+        }
+    }
+}

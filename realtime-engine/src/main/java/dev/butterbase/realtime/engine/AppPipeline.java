@@ -174,7 +174,7 @@ public final class AppPipeline implements AutoCloseable {
     }
 
     private void initialize(Connection c) throws SQLException {
-        ChangeReader.Kind kind = CaptureSchema.walAvailable(c) ? ChangeReader.Kind.WAL : ChangeReader.Kind.NOTIFY;
+        ChangeReader.Kind kind = RealtimeEngine.chooseReader(c, settings);
         c.setAutoCommit(false);
         try {
             CaptureSchema.install(c, kind == ChangeReader.Kind.NOTIFY);

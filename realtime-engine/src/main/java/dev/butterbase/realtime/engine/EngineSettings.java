@@ -1,5 +1,6 @@
 package dev.butterbase.realtime.engine;
 
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import java.time.Duration;
 
 /**
@@ -10,12 +11,14 @@ import java.time.Duration;
  * @param batchSize       changes numbered and dispatched per round
  * @param pruneInterval   how often old changes are deleted
  * @param policyCacheTtl  how long table policies and keys are cached
+ * @param reader          the change reader to use, or null to choose: WAL where {@code wal_level=logical} and the
+ *                        role may replicate, else LISTEN/NOTIFY
  */
 public record EngineSettings(Duration changeRetention, Duration safetyPollInterval, int batchSize, Duration pruneInterval,
-        Duration policyCacheTtl) {
+        Duration policyCacheTtl, ChangeReader.Kind reader) {
 
     public static final EngineSettings DEFAULTS = new EngineSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), 1000,
-            Duration.ofSeconds(30), Duration.ofSeconds(60));
+            Duration.ofSeconds(30), Duration.ofSeconds(60), null);
 
     public EngineSettings {
         if (changeRetention.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -33,6 +36,10 @@ public record EngineSettings(Duration changeRetention, Duration safetyPollInterv
     }
 
     public EngineSettings withChangeRetention(Duration retention) {
-        return new EngineSettings(retention, safetyPollInterval, batchSize, pruneInterval, policyCacheTtl);
+        return new EngineSettings(retention, safetyPollInterval, batchSize, pruneInterval, policyCacheTtl, reader);
+    }
+
+    public EngineSettings withReader(ChangeReader.Kind kind) {
+        return new EngineSettings(changeRetention, safetyPollInterval, batchSize, pruneInterval, policyCacheTtl, kind);
     }
 }

@@ -1,6 +1,10 @@
 package dev.butterbase.realtime.engine;
 
+import dev.butterbase.realtime.engine.capture.CaptureSchema;
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.engine.capture.ConnectionFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +30,21 @@ public final class RealtimeEngine implements AutoCloseable {
 
     public RealtimeEngine(EngineSettings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * The reader an app database gets: the configured one, except that WAL falls back to LISTEN/NOTIFY where
+     * {@code wal_level} is not {@code logical} or the role may not replicate.
+     */
+    public static ChangeReader.Kind chooseReader(Connection c, EngineSettings settings) throws SQLException {
+        if (settings.reader() == ChangeReader.Kind.NOTIFY) {
+            return ChangeReader.Kind.NOTIFY;
+        }
+        return CaptureSchema.walAvailable(c) ? ChangeReader.Kind.WAL : ChangeReader.Kind.NOTIFY;
+    }
+
+    public EngineSettings settings() {
+        return settings;
     }
 
     /** The app's pipeline, started on first call. */

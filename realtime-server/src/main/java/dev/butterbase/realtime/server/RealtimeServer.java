@@ -119,7 +119,9 @@ public final class RealtimeServer implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         blocking.allowCoreThreadTimeOut(true);
 
-        RealtimeEngine engine = new RealtimeEngine(EngineSettings.DEFAULTS.withChangeRetention(config.changeRetention()));
+        RealtimeEngine engine = new RealtimeEngine(EngineSettings.DEFAULTS
+                .withChangeRetention(config.changeRetention())
+                .withReader(config.changeReader()));
         closeables.add(engine);
         realtime = new RealtimeControl(apps, controlStore, engine);
         realtime.load();

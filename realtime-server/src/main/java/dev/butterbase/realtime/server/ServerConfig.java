@@ -1,5 +1,6 @@
 package dev.butterbase.realtime.server;
 
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.server.control.PostgresUrl;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ public final class ServerConfig {
     private final Duration heartbeatInterval;
     private final Duration changeRetention;
     private final int blockingThreads;
+    private final ChangeReader.Kind changeReader;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -41,6 +43,7 @@ public final class ServerConfig {
             throw new IllegalArgumentException("blockingThreads must be positive");
         }
         this.blockingThreads = b.blockingThreads;
+        this.changeReader = b.changeReader;
     }
 
     public static Builder builder() {
@@ -57,6 +60,7 @@ public final class ServerConfig {
         b.heartbeatInterval = heartbeatInterval;
         b.changeRetention = changeRetention;
         b.blockingThreads = blockingThreads;
+        b.changeReader = changeReader;
         return b;
     }
 
@@ -95,6 +99,11 @@ public final class ServerConfig {
         return blockingThreads;
     }
 
+    /** The change reader to use; null chooses WAL where available, else LISTEN/NOTIFY. */
+    public ChangeReader.Kind changeReader() {
+        return changeReader;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
@@ -112,8 +121,15 @@ public final class ServerConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration changeRetention = Duration.ofMinutes(10);
         private int blockingThreads = 16;
+        private ChangeReader.Kind changeReader;
 
         private Builder() {}
+
+        /** null (the default) picks WAL where available; NOTIFY forces LISTEN/NOTIFY. */
+        public Builder changeReader(ChangeReader.Kind changeReader) {
+            this.changeReader = changeReader;
+            return this;
+        }
 
         public Builder host(String host) {
             this.host = host;

@@ -16,9 +16,19 @@ public final class SqlExpressionGuard {
         int n = sql.length();
         while (i < n) {
             char ch = sql.charAt(i);
+            if (isIdentifierStart(ch) || isDigit(ch)) {
+                // a whole word at once, so a quote or $ after it is read as Postgres reads it: name'\' is the type
+                // name and a standard string, E'\'' an escape string, a$b$ one identifier, 1$b$ a number and a tag
+                int end = wordEnd(sql, i);
+                boolean escapeString = end == i + 1 && (ch == 'E' || ch == 'e') && end < n && sql.charAt(end) == '\'';
+                i = escapeString ? skipQuoted(sql, end, '\'', true) : end;
+                if (i < 0) {
+                    return "unterminated string literal";
+                }
+                continue;
+            }
             if (ch == '\'') {
-                boolean backslashEscapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e');
-                i = skipQuoted(sql, i, '\'', backslashEscapes);
+                i = skipQuoted(sql, i, '\'', false);
                 if (i < 0) {
                     return "unterminated string literal";
                 }
@@ -84,20 +94,44 @@ public final class SqlExpressionGuard {
 
     /** For {@code $tag$} starting at {@code start}, the index of the closing {@code $} of the tag; else -1. */
     private static int dollarTagEnd(String sql, int start) {
-        if (start > 0 && (Character.isLetterOrDigit(sql.charAt(start - 1)) || sql.charAt(start - 1) == '_')) {
-            return -1; // part of an identifier such as a$b
-        }
         int i = start + 1;
         while (i < sql.length()) {
             char ch = sql.charAt(i);
             if (ch == '$') {
                 return i;
             }
-            if (!(Character.isLetterOrDigit(ch) || ch == '_') || (i == start + 1 && Character.isDigit(ch))) {
+            if (!(isIdentifierStart(ch) || (isDigit(ch) && i > start + 1))) {
                 return -1;
             }
             i++;
         }
         return -1;
+    }
+
+    /**
+     * The end of the identifier or number starting at {@code start}. An identifier continues with letters, digits,
+     * {@code _}, {@code $} and non-ASCII characters (Postgres's {@code ident_cont}); a number never takes a {@code $}.
+     */
+    private static int wordEnd(String sql, int start) {
+        boolean identifier = !isDigit(sql.charAt(start));
+        int i = start + 1;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            boolean continues = isIdentifierStart(ch) || isDigit(ch) || (identifier ? ch == '$' : ch == '.');
+            if (!continues) {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** Postgres's {@code ident_start}: ASCII letters, {@code _} and every non-ASCII character. */
+    private static boolean isIdentifierStart(char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch >= 0x80;
+    }
+
+    private static boolean isDigit(char ch) {
+        return ch >= '0' && ch <= '9';
     }
 }

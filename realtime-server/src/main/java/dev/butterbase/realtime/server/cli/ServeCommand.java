@@ -1,5 +1,6 @@
 package dev.butterbase.realtime.server.cli;
 
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.server.RealtimeServer;
 import dev.butterbase.realtime.server.ServerConfig;
 import dev.butterbase.realtime.server.control.AppService;
@@ -49,8 +50,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Seconds captured changes are kept for clients that resume (default: ${DEFAULT-VALUE}).")
     int retentionSeconds;
 
+    @Option(names = "--change-reader", defaultValue = "auto",
+            description = "auto (WAL where wal_level=logical and the role may replicate, else LISTEN/NOTIFY), wal, or notify (default: ${DEFAULT-VALUE}).")
+    String changeReader;
+
     @Override
     public Integer call() throws Exception {
+        ChangeReader.Kind reader;
+        switch (changeReader) {
+            case "auto", "wal" -> reader = null;
+            case "notify" -> reader = ChangeReader.Kind.NOTIFY;
+            default -> {
+                System.err.println("error: --change-reader must be auto, wal or notify");
+                return 2;
+            }
+        }
         PostgresUrl database = null;
         if (databaseUrl != null) {
             try {
@@ -69,6 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .adminKey(key.value())
                 .heartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
                 .changeRetention(Duration.ofSeconds(retentionSeconds))
+                .changeReader(reader)
                 .build();
         RealtimeServer server = RealtimeServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -68,8 +68,9 @@ public final class PostgresUrl {
         return new PostgresUrl(uri.getHost(), port, database, user, password, uri.getRawQuery());
     }
 
+    /** Percent-decoding only: unlike in a form, '+' in a URL's user info or path is a plus (as libpq reads it). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String encode(String s) {

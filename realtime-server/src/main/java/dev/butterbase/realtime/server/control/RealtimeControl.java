@@ -2,7 +2,7 @@ package dev.butterbase.realtime.server.control;
 
 import dev.butterbase.realtime.engine.AppPipeline;
 import dev.butterbase.realtime.engine.RealtimeEngine;
-import dev.butterbase.realtime.engine.capture.CaptureSchema;
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.engine.capture.ConnectionFactory;
 import dev.butterbase.realtime.engine.capture.WalChangeReaderSlots;
 import java.sql.Connection;
@@ -123,8 +123,8 @@ public final class RealtimeControl implements AppService.Listener {
         }
     }
 
-    /** For {@code get}: is the capture trigger on this table right now? */
-    public static boolean triggerInstalled(Connection c, String table) throws SQLException {
-        return CaptureSchema.triggerInstalled(c, table);
+    /** The change reader this app database gets (decides whether the capture trigger NOTIFYs). */
+    public ChangeReader.Kind readerFor(Connection c) throws SQLException {
+        return RealtimeEngine.chooseReader(c, engine.settings());
     }
 }

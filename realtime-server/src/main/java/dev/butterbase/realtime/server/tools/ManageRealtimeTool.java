@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.butterbase.realtime.engine.AppPipeline;
 import dev.butterbase.realtime.engine.capture.CaptureSchema;
+import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.engine.schema.SqlIdentifier;
 import dev.butterbase.realtime.engine.schema.TableCatalog;
 import dev.butterbase.realtime.server.control.App;
@@ -108,7 +109,7 @@ public final class ManageRealtimeTool implements Tool {
                             "table \"" + t + "\" has no primary key; realtime needs one");
                 }
             }
-            CaptureSchema.install(c, !CaptureSchema.walAvailable(c));
+            CaptureSchema.install(c, realtime.readerFor(c) == ChangeReader.Kind.NOTIFY);
             for (SqlIdentifier t : tables) {
                 if (enabled.contains(t.name()) && CaptureSchema.triggerInstalled(c, t.name())) {
                     status.put(t.name(), "already_enabled");

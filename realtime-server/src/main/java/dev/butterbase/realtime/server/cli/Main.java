@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code butterbase-realtime}: the command-line entry point. */
 @Command(name = "butterbase-realtime", mixinStandardHelpOptions = true, version = "butterbase-realtime 0.1.0",
         description = "Live Postgres row changes over WebSocket, filtered per client by Row-Level Security.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

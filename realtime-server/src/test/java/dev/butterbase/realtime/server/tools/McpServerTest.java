@@ -9,6 +9,8 @@ import dev.butterbase.realtime.server.testing.ToolClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
+import io.modelcontextprotocol.client.transport.customizer.McpHttpClientAuthorizationErrorHandler;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -20,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +32,7 @@ class McpServerTest {
 
     @Test
     void sdkClientListsAndCallsTheTools() throws Exception {
-        try (McpSyncClient client = client("Bearer " + SharedServer.ADMIN_KEY)) {
+        try (McpSyncClient client = client("Bearer " + SharedServer.ADMIN_KEY, new AtomicInteger())) {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).isEqualTo("butterbase-realtime");
 
@@ -68,11 +71,13 @@ class McpServerTest {
 
     @Test
     void callsWithoutTheAdminKeyAreRejected() throws Exception {
-        try (McpSyncClient client = client("Bearer not-the-admin-key-0123456789")) {
-            assertThatThrownBy(client::initialize).hasStackTraceContaining("401");
-        }
-        try (McpSyncClient client = client(null)) {
-            assertThatThrownBy(client::initialize).hasStackTraceContaining("401");
+        for (String authorization : new String[] {"Bearer not-the-admin-key-0123456789", null}) {
+            AtomicInteger status = new AtomicInteger();
+            try (McpSyncClient client = client(authorization, status)) {
+                assertThatThrownBy(client::initialize)
+                        .hasRootCauseInstanceOf(McpHttpClientTransportAuthorizationException.class);
+            }
+            assertThat(status.get()).as("status with %s", authorization).isEqualTo(401);
         }
 
         HttpResponse<String> raw = HttpClient.newHttpClient().send(
@@ -87,7 +92,13 @@ class McpServerTest {
         assertThat(ToolClient.JSON.readTree(raw.body()).path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
     }
 
-    private static McpSyncClient client(String authorization) {
+    /** A client whose requests carry {@code authorization} (none when null); {@code status} records 401/403. */
+    private static McpSyncClient client(String authorization, AtomicInteger status) {
+        McpHttpClientAuthorizationErrorHandler onAuthorizationError = McpHttpClientAuthorizationErrorHandler.fromSync(
+                (response, context) -> {
+                    status.set(response.statusCode());
+                    return false;
+                });
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                 .builder(SharedServer.get().httpUrl())
                 .endpoint("/mcp")
@@ -96,6 +107,7 @@ class McpServerTest {
                         request.header("Authorization", authorization);
                     }
                 })
+                .authorizationErrorHandler(onAuthorizationError)
                 .build();
         return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
     }

@@ -129,8 +129,8 @@ public final class RealtimeServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Map<String, ClientMessageHandler> handlers = Map.of();
         RealtimeConnection.Context wsContext = new RealtimeConnection.Context(realtime, new ConnectionRegistry(), handlers,
-                WebSocketSettings.defaults(config.heartbeatInterval()), clock);
-        realtimeEndpoint = new RealtimeEndpoint(apps, new TokenVerifier(clock), blocking, wsContext);
+                WebSocketSettings.defaults(config.heartbeatInterval()), clock, new TokenVerifier(clock), apps, blocking);
+        realtimeEndpoint = new RealtimeEndpoint(wsContext);
 
         AppAccess access = new AppAccess(apps);
         List<Tool> toolList = List.of(

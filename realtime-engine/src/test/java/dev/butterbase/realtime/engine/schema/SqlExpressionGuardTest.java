@@ -2,11 +2,13 @@ package dev.butterbase.realtime.engine.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link SqlExpressionGuard}: one expression in, nothing that escapes its parentheses. */
+@Timeout(10)
 class SqlExpressionGuardTest {
 
     @ParameterizedTest

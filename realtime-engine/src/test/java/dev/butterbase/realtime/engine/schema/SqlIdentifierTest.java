@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link SqlIdentifier}: checked once, always quoted. */
+@Timeout(10)
 class SqlIdentifierTest {
 
     @Test

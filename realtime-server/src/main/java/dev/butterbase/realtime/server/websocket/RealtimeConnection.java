@@ -7,6 +7,7 @@ import dev.butterbase.realtime.engine.AppPipeline;
 import dev.butterbase.realtime.engine.fanout.RowFilter;
 import dev.butterbase.realtime.engine.fanout.Subscriber;
 import dev.butterbase.realtime.engine.identity.Identity;
+import dev.butterbase.realtime.server.control.AppService;
 import dev.butterbase.realtime.server.control.RealtimeControl;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +55,7 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
 
     /** Everything a connection shares with the others of the server. */
     public record Context(RealtimeControl realtime, ConnectionRegistry registry, Map<String, ClientMessageHandler> handlers,
-            WebSocketSettings settings, Clock clock) {}
+            WebSocketSettings settings, Clock clock, TokenVerifier verifier, AppService apps, Executor blocking) {}
 
     private final Context context;
     private final Channel channel;
@@ -96,15 +98,6 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
 
     public Channel channel() {
         return channel;
-    }
-
-    /** Swaps in a refreshed identity (token refresh); every later RLS check uses it. */
-    public void replaceIdentity(Identity newIdentity, Instant newExpiresAt) {
-        channel.eventLoop().execute(() -> {
-            identity = newIdentity;
-            expiresAt = newExpiresAt;
-            scheduleExpiry();
-        });
     }
 
     /** Called on the event loop once the handler is in the pipeline. */
@@ -203,6 +196,7 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             switch (type) {
                 case "subscribe" -> subscribe(message);
                 case "unsubscribe" -> unsubscribe(message);
+                case "access_token" -> refreshToken(message);
                 default -> {
                     ClientMessageHandler handler = context.handlers().get(type);
                     if (handler == null) {
@@ -279,13 +273,45 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             pipeline.get().subscribe(this, table, filter);
         } else {
             pipeline.get().subscribe(this, table, filter, since, () -> send(ServerMessages.message("resync_required")
-                    .put("table", table).put("reason", "changes after id " + sinceNodeText(sinceNode)
+                    .put("table", table).put("reason", "changes after id " + sinceNode.asText()
                             + " are no longer retained (or the id is unknown); reload and subscribe without since")));
         }
     }
 
-    private static String sinceNodeText(JsonNode since) {
-        return since.asText();
+    /**
+     * {@code access_token {token}}: replaces the credentials without reconnecting. The new token is verified as at
+     * connect, for the same app; on success every later RLS check and presence entry uses its identity.
+     */
+    private void refreshToken(ObjectNode message) {
+        JsonNode tokenNode = message.get("token");
+        if (tokenNode == null || !tokenNode.isTextual() || tokenNode.asText().isEmpty()) {
+            reply(message, ServerMessages.error("INVALID_MESSAGE", "access_token needs a string \"token\""));
+            return;
+        }
+        Optional<dev.butterbase.realtime.server.control.App> app = context.apps().find(appId);
+        if (app.isEmpty()) {
+            close(NORMAL, "app deleted");
+            return;
+        }
+        context.verifier().verify(app.get(), tokenNode.asText(), context.blocking()).whenComplete((result, failure) ->
+                channel.eventLoop().execute(() -> {
+                    if (failure != null || !result.accepted()) {
+                        reply(message, ServerMessages.error("INVALID_TOKEN",
+                                failure != null ? "invalid token" : result.rejection()));
+                        return;
+                    }
+                    identity = result.identity();
+                    expiresAt = result.expiresAt();
+                    scheduleExpiry();
+                    ObjectNode refreshed = ServerMessages.message("token_refreshed")
+                            .put("role", identity.role().wireName());
+                    if (expiresAt == null) {
+                        refreshed.putNull("expires_at");
+                    } else {
+                        refreshed.put("expires_at", expiresAt.toString());
+                    }
+                    reply(message, refreshed);
+                }));
     }
 
     private void unsubscribe(ObjectNode message) {

@@ -43,10 +43,10 @@ public final class RealtimeEndpoint implements HttpRouter.RealtimeUpgrader, AppS
     private final Executor blocking;
     private final RealtimeConnection.Context context;
 
-    public RealtimeEndpoint(AppService apps, TokenVerifier verifier, Executor blocking, RealtimeConnection.Context context) {
-        this.apps = apps;
-        this.verifier = verifier;
-        this.blocking = blocking;
+    public RealtimeEndpoint(RealtimeConnection.Context context) {
+        this.apps = context.apps();
+        this.verifier = context.verifier();
+        this.blocking = context.blocking();
         this.context = context;
         apps.addListener(this);
     }

@@ -12,6 +12,7 @@ import dev.butterbase.realtime.server.testing.SharedServer;
 import dev.butterbase.realtime.server.testing.ToolClient;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ class SelectRowsToolTest {
     }
 
     private List<Integer> ids(Map<String, Object> extra) {
-        List<Integer> out = new java.util.ArrayList<>();
+        List<Integer> out = new ArrayList<>();
         select(extra, "service", null).path("rows").forEach(r -> out.add(r.path("id").asInt()));
         out.sort(null);
         return out;

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** How JDBC failures become tool errors: permanent refusals apart from an unreachable database. */
+@Timeout(10)
 class SqlErrorsTest {
 
     @Test

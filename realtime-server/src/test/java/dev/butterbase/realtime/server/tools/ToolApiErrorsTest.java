@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -136,7 +137,7 @@ class ToolApiErrorsTest {
     @Test
     void missingOrWrongAdminKey() throws Exception {
         String body = args("action", "list").toString();
-        List<String> badHeaders = java.util.Arrays.asList(null, "Bearer wrong-key-0123456789abcdef",
+        List<String> badHeaders = Arrays.asList(null, "Bearer wrong-key-0123456789abcdef",
                 "Bearer " + SharedServer.ADMIN_KEY.substring(1), "Bearer " + SharedServer.ADMIN_KEY + "x",
                 "Basic " + SharedServer.ADMIN_KEY, SharedServer.ADMIN_KEY, "Bearer ");
         for (String tool : TOOLS) {

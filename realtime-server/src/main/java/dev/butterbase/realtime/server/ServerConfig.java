@@ -21,6 +21,12 @@ public final class ServerConfig {
     private final Duration changeRetention;
     private final int blockingThreads;
     private final ChangeReader.Kind changeReader;
+    private final Duration presenceCoalesceInterval;
+    private final int presenceMaxMetadataBytes;
+    private final double eventRatePerSecond;
+    private final int eventBurst;
+    private final int eventsInFlightPerConnection;
+    private final Duration functionTimeout;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -44,6 +50,28 @@ public final class ServerConfig {
         }
         this.blockingThreads = b.blockingThreads;
         this.changeReader = b.changeReader;
+        if (b.presenceCoalesceInterval.compareTo(Duration.ofMillis(1)) < 0
+                || b.presenceCoalesceInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("presence coalesce interval must be between 1 ms and 10 s");
+        }
+        this.presenceCoalesceInterval = b.presenceCoalesceInterval;
+        if (b.presenceMaxMetadataBytes < 2 || b.presenceMaxMetadataBytes > 64 * 1024) {
+            throw new IllegalArgumentException("presence max metadata bytes must be between 2 and 65536");
+        }
+        this.presenceMaxMetadataBytes = b.presenceMaxMetadataBytes;
+        if (!(b.eventRatePerSecond > 0) || b.eventBurst < 1) {
+            throw new IllegalArgumentException("event rate must be positive and event burst at least 1");
+        }
+        this.eventRatePerSecond = b.eventRatePerSecond;
+        this.eventBurst = b.eventBurst;
+        if (b.eventsInFlightPerConnection < 1) {
+            throw new IllegalArgumentException("events in flight per connection must be positive");
+        }
+        this.eventsInFlightPerConnection = b.eventsInFlightPerConnection;
+        if (b.functionTimeout.compareTo(Duration.ofMillis(1)) < 0 || b.functionTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("function timeout must be between 1 ms and 60 s");
+        }
+        this.functionTimeout = b.functionTimeout;
     }
 
     public static Builder builder() {
@@ -61,6 +89,12 @@ public final class ServerConfig {
         b.changeRetention = changeRetention;
         b.blockingThreads = blockingThreads;
         b.changeReader = changeReader;
+        b.presenceCoalesceInterval = presenceCoalesceInterval;
+        b.presenceMaxMetadataBytes = presenceMaxMetadataBytes;
+        b.eventRatePerSecond = eventRatePerSecond;
+        b.eventBurst = eventBurst;
+        b.eventsInFlightPerConnection = eventsInFlightPerConnection;
+        b.functionTimeout = functionTimeout;
         return b;
     }
 
@@ -104,6 +138,36 @@ public final class ServerConfig {
         return changeReader;
     }
 
+    /** Least time between two presence messages of one channel to one client (coalescing). */
+    public Duration presenceCoalesceInterval() {
+        return presenceCoalesceInterval;
+    }
+
+    /** Largest presence metadata accepted, in bytes of compact JSON. */
+    public int presenceMaxMetadataBytes() {
+        return presenceMaxMetadataBytes;
+    }
+
+    /** Sustained {@code event} messages per second one connection may send (token bucket refill rate). */
+    public double eventRatePerSecond() {
+        return eventRatePerSecond;
+    }
+
+    /** {@code event} messages one connection may send in a burst (token bucket size). */
+    public int eventBurst() {
+        return eventBurst;
+    }
+
+    /** Function calls one connection may have waiting for an answer at once. */
+    public int eventsInFlightPerConnection() {
+        return eventsInFlightPerConnection;
+    }
+
+    /** The timeout of a function created without {@code timeout_ms}. */
+    public Duration functionTimeout() {
+        return functionTimeout;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
@@ -122,6 +186,12 @@ public final class ServerConfig {
         private Duration changeRetention = Duration.ofMinutes(10);
         private int blockingThreads = 16;
         private ChangeReader.Kind changeReader;
+        private Duration presenceCoalesceInterval = Duration.ofMillis(50);
+        private int presenceMaxMetadataBytes = 4 * 1024;
+        private double eventRatePerSecond = 20;
+        private int eventBurst = 40;
+        private int eventsInFlightPerConnection = 8;
+        private Duration functionTimeout = Duration.ofSeconds(5);
 
         private Builder() {}
 
@@ -168,6 +238,33 @@ public final class ServerConfig {
 
         public Builder blockingThreads(int blockingThreads) {
             this.blockingThreads = blockingThreads;
+            return this;
+        }
+
+        public Builder presenceCoalesceInterval(Duration interval) {
+            this.presenceCoalesceInterval = interval;
+            return this;
+        }
+
+        public Builder presenceMaxMetadataBytes(int bytes) {
+            this.presenceMaxMetadataBytes = bytes;
+            return this;
+        }
+
+        /** Per connection: {@code perSecond} sustained, {@code burst} at once. */
+        public Builder eventRateLimit(double perSecond, int burst) {
+            this.eventRatePerSecond = perSecond;
+            this.eventBurst = burst;
+            return this;
+        }
+
+        public Builder eventsInFlightPerConnection(int calls) {
+            this.eventsInFlightPerConnection = calls;
+            return this;
+        }
+
+        public Builder functionTimeout(Duration timeout) {
+            this.functionTimeout = timeout;
             return this;
         }
 

@@ -63,16 +63,16 @@ public final class AppProvisioner {
     }
 
     /** Installs roles, grants and {@code current_user_id()} in one transaction. Idempotent. */
-    public static void bootstrap(DataSource appDatabase) throws SQLException {
-        try (Connection c = appDatabase.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute(BOOTSTRAP_SQL);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+    public static void bootstrap(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute(BOOTSTRAP_SQL);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 }

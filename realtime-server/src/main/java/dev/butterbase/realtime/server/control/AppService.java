@@ -1,7 +1,7 @@
 package dev.butterbase.realtime.server.control;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -97,8 +97,8 @@ public final class AppService {
                 provisioner.createDatabase(app.databaseName());
                 createdDatabase = true;
             }
-            try (HikariDataSource ds = AppDatabases.open("provision-" + appId, databases.urlOf(app), 1)) {
-                AppProvisioner.bootstrap(ds);
+            try (Connection c = databases.plainConnection(app)) {
+                AppProvisioner.bootstrap(c);
             }
             store.insertApp(app);
         } catch (SQLException | RuntimeException e) {

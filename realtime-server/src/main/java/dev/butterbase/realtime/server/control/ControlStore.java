@@ -12,7 +12,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The control database: app metadata and realtime table configuration. Every method blocks on JDBC.
+ * The control database: app metadata, realtime table configuration and functions. Every method blocks on JDBC.
  * Safe to call from any thread.
  */
 public final class ControlStore {
@@ -41,6 +41,20 @@ public final class ControlStore {
             created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL,
             PRIMARY KEY (app_id, table_name)
+        );
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS butterbase.functions (
+            app_id       text NOT NULL REFERENCES butterbase.apps ON DELETE CASCADE,
+            name         text NOT NULL,
+            url          text NOT NULL,
+            trigger_type text NOT NULL,
+            event        text NOT NULL,
+            timeout_ms   int NOT NULL,
+            secret       text NOT NULL,
+            created_at   timestamptz NOT NULL,
+            updated_at   timestamptz NOT NULL,
+            PRIMARY KEY (app_id, name)
         );
         """,
     };
@@ -171,6 +185,62 @@ public final class ControlStore {
             ps.setString(1, appId);
             ps.setString(2, table);
             ps.executeUpdate();
+        }
+    }
+
+    /** A function's control-plane record; {@code secret} signs its calls and is never logged. */
+    public record FunctionRow(String appId, String name, String url, String triggerType, String event, int timeoutMs,
+            String secret, Instant createdAt, Instant updatedAt) {
+        @Override
+        public String toString() {
+            return "FunctionRow[" + appId + "/" + name + "]";
+        }
+    }
+
+    private static final String FUNCTION_COLUMNS =
+            "app_id, name, url, trigger_type, event, timeout_ms, secret, created_at, updated_at";
+
+    /** Every function of every app, for the in-memory index built at start. */
+    public List<FunctionRow> loadFunctions() throws SQLException {
+        List<FunctionRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + FUNCTION_COLUMNS
+                        + " FROM butterbase.functions ORDER BY app_id, name");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new FunctionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getString(7), rs.getTimestamp(8).toInstant(),
+                        rs.getTimestamp(9).toInstant()));
+            }
+        }
+        return out;
+    }
+
+    /** @throws SQLException with SQLState 23505 when the app already has a function of that name */
+    public void insertFunction(FunctionRow f) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO butterbase.functions (" + FUNCTION_COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.appId());
+            ps.setString(2, f.name());
+            ps.setString(3, f.url());
+            ps.setString(4, f.triggerType());
+            ps.setString(5, f.event());
+            ps.setInt(6, f.timeoutMs());
+            ps.setString(7, f.secret());
+            ps.setTimestamp(8, Timestamp.from(f.createdAt()));
+            ps.setTimestamp(9, Timestamp.from(f.updatedAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** @return whether the function existed */
+    public boolean deleteFunction(String appId, String name) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM butterbase.functions WHERE app_id = ? AND name = ?")) {
+            ps.setString(1, appId);
+            ps.setString(2, name);
+            return ps.executeUpdate() > 0;
         }
     }
 

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** Refuses trailing text after the JSON value ({@code {"a":1} junk}). */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT_JSON = HttpResponses.JSON.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern TOOL_PATH = Pattern.compile("^/v1/tools/([^/]+)$");
     private static final Pattern REALTIME_PATH = Pattern.compile("^/v1/([^/]+)/realtime$");
 
@@ -150,7 +153,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return HttpResponses.JSON.createObjectNode();
         }
         try (InputStream in = new ByteBufInputStream(request.content().duplicate())) {
-            JsonNode node = HttpResponses.JSON.readTree(in);
+            JsonNode node = STRICT_JSON.readTree(in);
             if (node == null || node.isMissingNode()) {
                 throw new IOException("empty");
             }

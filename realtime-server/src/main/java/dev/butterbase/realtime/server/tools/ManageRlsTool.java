@@ -149,6 +149,8 @@ public final class ManageRlsTool implements Tool {
         access.inTransaction(app, c -> {
             requireTable(c, table);
             try (Statement st = c.createStatement()) {
+                // the expression guard reads quotes as standard SQL does: make sure Postgres does too
+                st.execute("SET LOCAL standard_conforming_strings = on");
                 st.execute("ALTER TABLE " + table.qualifiedInPublic() + " ENABLE ROW LEVEL SECURITY");
                 st.execute(sql.toString());
             }

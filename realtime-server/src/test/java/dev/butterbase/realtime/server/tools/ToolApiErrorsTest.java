@@ -126,7 +126,8 @@ class ToolApiErrorsTest {
 
     @Test
     void malformedJsonBody() throws Exception {
-        for (String body : List.of("{\"action\":", "not json", "{'action':'list'}", "{\"action\":\"list\",}")) {
+        for (String body : List.of("{\"action\":", "not json", "{'action':'list'}", "{\"action\":\"list\",}",
+                "{\"action\":\"list\"} trailing")) {
             HttpResponse<String> r = send("POST", "/v1/tools/manage_app", "Bearer " + SharedServer.ADMIN_KEY, body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(ToolClient.JSON.readTree(r.body()).path("error").path("code").asText()).as(body)

@@ -54,7 +54,9 @@ public final class AppPipeline implements AutoCloseable {
     private volatile boolean healthy;
     private volatile boolean closed;
     private volatile long lastDispatchedSeq = -1;
-    private long nextPruneNanos;
+    private volatile java.time.Duration retention;
+    private volatile long retentionMaxChanges;
+    private volatile long nextPruneNanos;
 
     public AppPipeline(String appId, DataSource pool, ConnectionFactory connections, ConnectionFactory replicationConnections,
             EngineSettings settings) {
@@ -64,6 +66,7 @@ public final class AppPipeline implements AutoCloseable {
         this.replicationConnections = replicationConnections;
         this.settings = settings;
         this.rls = new RlsEvaluator(new PolicyCatalog(settings.policyCacheTtl()));
+        this.retention = settings.changeRetention();
         this.thread = new Thread(this::run, "realtime-dispatch-" + appId);
         this.thread.setDaemon(true);
     }
@@ -86,6 +89,17 @@ public final class AppPipeline implements AutoCloseable {
     public ChangeReader.Kind readerKind() {
         ChangeReader r = reader;
         return r == null ? null : r.kind();
+    }
+
+    /**
+     * How long, and how many, numbered changes are kept for resuming clients (the app's plan); 0 changes means no
+     * size limit. Takes effect at the next prune.
+     */
+    public void setRetention(java.time.Duration time, long maxChanges) {
+        this.retention = time;
+        this.retentionMaxChanges = maxChanges;
+        this.nextPruneNanos = System.nanoTime();
+        signal();
     }
 
     /** New changes may have committed: look now rather than at the next safety poll. */
@@ -220,7 +234,7 @@ public final class AppPipeline implements AutoCloseable {
             return;
         }
         nextPruneNanos = now + settings.pruneInterval().toNanos();
-        int pruned = ChangeSequencer.prune(c, settings.changeRetention());
+        int pruned = ChangeSequencer.prune(c, retention, retentionMaxChanges);
         if (pruned > 0) {
             log.debug("pruned {} change(s) of {}", pruned, appId);
         }

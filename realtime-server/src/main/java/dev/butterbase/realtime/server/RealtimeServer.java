@@ -3,18 +3,28 @@ package dev.butterbase.realtime.server;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.butterbase.realtime.engine.EngineSettings;
 import dev.butterbase.realtime.engine.RealtimeEngine;
+import dev.butterbase.realtime.engine.presence.LocalPresenceStore;
+import dev.butterbase.realtime.engine.presence.PresenceHub;
+import dev.butterbase.realtime.engine.presence.PresenceSettings;
 import dev.butterbase.realtime.server.control.AppDatabases;
 import dev.butterbase.realtime.server.control.AppProvisioner;
 import dev.butterbase.realtime.server.control.AppService;
 import dev.butterbase.realtime.server.control.ControlStore;
+import dev.butterbase.realtime.server.control.Plan;
 import dev.butterbase.realtime.server.control.PostgresUrl;
 import dev.butterbase.realtime.server.control.RealtimeControl;
 import dev.butterbase.realtime.server.embedded.EmbeddedCluster;
+import dev.butterbase.realtime.server.functions.EventHandler;
+import dev.butterbase.realtime.server.functions.FunctionInvoker;
+import dev.butterbase.realtime.server.functions.FunctionRegistry;
+import dev.butterbase.realtime.server.functions.FunctionSettings;
 import dev.butterbase.realtime.server.http.AdminAuth;
 import dev.butterbase.realtime.server.http.HttpRouter;
 import dev.butterbase.realtime.server.mcp.McpEndpoint;
+import dev.butterbase.realtime.server.presence.PresenceHandler;
 import dev.butterbase.realtime.server.tools.AppAccess;
 import dev.butterbase.realtime.server.tools.ManageAppTool;
+import dev.butterbase.realtime.server.tools.ManageFunctionsTool;
 import dev.butterbase.realtime.server.tools.ManageRealtimeTool;
 import dev.butterbase.realtime.server.tools.ManageRlsTool;
 import dev.butterbase.realtime.server.tools.ManageSchemaTool;
@@ -127,18 +137,34 @@ public final class RealtimeServer implements AutoCloseable {
         realtime.load();
 
         Clock clock = Clock.systemUTC();
-        Map<String, ClientMessageHandler> handlers = Map.of();
+        PresenceHub presenceHub = new PresenceHub(new LocalPresenceStore(), PresenceSettings.DEFAULTS
+                .withCoalesceInterval(config.presenceCoalesceInterval())
+                .withMaxMetadataBytes(config.presenceMaxMetadataBytes()));
+        closeables.add(presenceHub);
+        presenceHub.start();
+        PresenceHandler presence = new PresenceHandler(presenceHub);
+        FunctionRegistry functions = new FunctionRegistry(controlStore, apps);
+        functions.load();
+        FunctionInvoker invoker = new FunctionInvoker(FunctionInvoker.DEFAULT_MAX_CONCURRENT_CALLS);
+        closeables.add(invoker);
+        FunctionSettings functionSettings = new FunctionSettings(config.functionTimeout(), config.eventRatePerSecond(),
+                config.eventBurst(), config.eventsInFlightPerConnection());
+        Map<String, ClientMessageHandler> handlers = Map.of(
+                "presence_track", presence, "presence_untrack", presence,
+                "presence_subscribe", presence, "presence_unsubscribe", presence,
+                "event", new EventHandler(functions, invoker, functionSettings, clock));
         RealtimeConnection.Context wsContext = new RealtimeConnection.Context(realtime, new ConnectionRegistry(), handlers,
                 WebSocketSettings.defaults(config.heartbeatInterval()), clock, new TokenVerifier(clock), apps, blocking);
         realtimeEndpoint = new RealtimeEndpoint(wsContext);
 
         AppAccess access = new AppAccess(apps);
         List<Tool> toolList = List.of(
-                new ManageAppTool(access),
+                new ManageAppTool(access, Plan.DEFAULT.withRetention((int) config.changeRetention().toSeconds(), 0)),
                 new ManageSchemaTool(access),
                 new ManageRlsTool(access),
                 new SelectRowsTool(access),
-                new ManageRealtimeTool(access, controlStore, realtime, this::websocketUrl));
+                new ManageRealtimeTool(access, controlStore, realtime, this::websocketUrl),
+                new ManageFunctionsTool(access, functions, config.functionTimeout()));
         ToolRegistry tools = new ToolRegistry(toolList);
         McpEndpoint mcp = new McpEndpoint(tools, blocking, "butterbase-realtime", "0.1.0");
         closeables.add(mcp);

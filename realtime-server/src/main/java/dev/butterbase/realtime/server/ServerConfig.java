@@ -41,8 +41,8 @@ public final class ServerConfig {
             throw new IllegalArgumentException("heartbeat interval must be positive");
         }
         this.heartbeatInterval = b.heartbeatInterval;
-        if (b.changeRetention.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("change retention must be at least one second");
+        if (b.changeRetention.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new IllegalArgumentException("change retention must be at least 10 seconds");
         }
         this.changeRetention = b.changeRetention;
         if (b.blockingThreads < 1) {
@@ -124,7 +124,7 @@ public final class ServerConfig {
         return heartbeatInterval;
     }
 
-    /** How long captured changes are kept in {@code realtime.changes} (for resume). */
+    /** How long captured changes are kept in {@code realtime.changes} (for resume), for apps created without a plan value. */
     public Duration changeRetention() {
         return changeRetention;
     }

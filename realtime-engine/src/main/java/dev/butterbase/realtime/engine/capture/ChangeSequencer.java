@@ -137,13 +137,19 @@ public final class ChangeSequencer {
         }
     }
 
-    /** Deletes numbered changes older than {@code retention}; returns how many. */
-    public static int prune(Connection c, Duration retention) throws SQLException {
+    /**
+     * Deletes numbered changes older than {@code retention}, and beyond the newest {@code maxChanges} when that is
+     * positive; records the highest id pruned so resumes from before it get a resync. Returns how many went.
+     */
+    public static int prune(Connection c, Duration retention, long maxChanges) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM realtime.changes WHERE seq IS NOT NULL "
-                + "AND created_at < clock_timestamp() - make_interval(secs => ?) RETURNING seq) "
+                + "AND (created_at < clock_timestamp() - make_interval(secs => ?) "
+                + "OR (? > 0 AND seq <= (SELECT last_seq FROM realtime.sequencer) - ?)) RETURNING seq) "
                 + "UPDATE realtime.sequencer SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM gone)) "
                 + "WHERE EXISTS (SELECT 1 FROM gone) RETURNING (SELECT count(*) FROM gone)")) {
             ps.setDouble(1, retention.toMillis() / 1000.0);
+            ps.setLong(2, maxChanges);
+            ps.setLong(3, maxChanges);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 0;
             }

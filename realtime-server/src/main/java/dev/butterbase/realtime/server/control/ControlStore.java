@@ -57,9 +57,14 @@ public final class ControlStore {
             PRIMARY KEY (app_id, name)
         );
         """,
+        """
+        ALTER TABLE butterbase.apps ADD COLUMN IF NOT EXISTS change_retention_seconds int NOT NULL DEFAULT 600;
+        ALTER TABLE butterbase.apps ADD COLUMN IF NOT EXISTS change_retention_max_changes bigint NOT NULL DEFAULT 0;
+        """,
     };
 
     private static final String APP_COLUMNS = "app_id, name, access_mode, realtime_enabled, max_realtime_listeners, "
+            + "change_retention_seconds, change_retention_max_changes, "
             + "jwt_secret, service_key, database_url, database_name, jwks_url, created_at, updated_at";
 
     private final DataSource dataSource;
@@ -105,19 +110,21 @@ public final class ControlStore {
     public void insertApp(App app) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO butterbase.apps (" + APP_COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, app.appId());
             ps.setString(2, app.name());
             ps.setString(3, app.accessMode().wireName());
             ps.setBoolean(4, app.plan().realtimeEnabled());
             ps.setInt(5, app.plan().maxRealtimeListeners());
-            ps.setString(6, app.jwtSecret());
-            ps.setString(7, app.serviceKey());
-            ps.setString(8, app.externalDatabaseUrl());
-            ps.setString(9, app.databaseName());
-            ps.setString(10, app.jwksUrl());
-            ps.setTimestamp(11, Timestamp.from(app.createdAt()));
-            ps.setTimestamp(12, Timestamp.from(app.updatedAt()));
+            ps.setInt(6, app.plan().changeRetentionSeconds());
+            ps.setLong(7, app.plan().changeRetentionMaxChanges());
+            ps.setString(8, app.jwtSecret());
+            ps.setString(9, app.serviceKey());
+            ps.setString(10, app.externalDatabaseUrl());
+            ps.setString(11, app.databaseName());
+            ps.setString(12, app.jwksUrl());
+            ps.setTimestamp(13, Timestamp.from(app.createdAt()));
+            ps.setTimestamp(14, Timestamp.from(app.updatedAt()));
             ps.executeUpdate();
         }
     }
@@ -125,14 +132,17 @@ public final class ControlStore {
     public void updateApp(App app) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE butterbase.apps SET name = ?, access_mode = ?, "
-                        + "realtime_enabled = ?, max_realtime_listeners = ?, jwks_url = ?, updated_at = ? WHERE app_id = ?")) {
+                        + "realtime_enabled = ?, max_realtime_listeners = ?, change_retention_seconds = ?, "
+                        + "change_retention_max_changes = ?, jwks_url = ?, updated_at = ? WHERE app_id = ?")) {
             ps.setString(1, app.name());
             ps.setString(2, app.accessMode().wireName());
             ps.setBoolean(3, app.plan().realtimeEnabled());
             ps.setInt(4, app.plan().maxRealtimeListeners());
-            ps.setString(5, app.jwksUrl());
-            ps.setTimestamp(6, Timestamp.from(app.updatedAt()));
-            ps.setString(7, app.appId());
+            ps.setInt(5, app.plan().changeRetentionSeconds());
+            ps.setLong(6, app.plan().changeRetentionMaxChanges());
+            ps.setString(7, app.jwksUrl());
+            ps.setTimestamp(8, Timestamp.from(app.updatedAt()));
+            ps.setString(9, app.appId());
             ps.executeUpdate();
         }
     }
@@ -259,7 +269,8 @@ public final class ControlStore {
                 rs.getString("app_id"),
                 rs.getString("name"),
                 AccessMode.fromWire(rs.getString("access_mode")),
-                new Plan(rs.getBoolean("realtime_enabled"), rs.getInt("max_realtime_listeners")),
+                new Plan(rs.getBoolean("realtime_enabled"), rs.getInt("max_realtime_listeners"),
+                        rs.getInt("change_retention_seconds"), rs.getLong("change_retention_max_changes")),
                 rs.getString("jwt_secret"),
                 rs.getString("service_key"),
                 rs.getString("database_url"),

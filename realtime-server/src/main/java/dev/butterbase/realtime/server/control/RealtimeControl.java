@@ -85,7 +85,7 @@ public final class RealtimeControl implements AppService.Listener {
         AppDatabases databases = apps.databases();
         ConnectionFactory plain = () -> databases.plainConnection(currentOf(app));
         ConnectionFactory replication = () -> databases.replicationConnection(currentOf(app));
-        return engine.start(app.appId(), new RealtimeEngine.AppConnections() {
+        AppPipeline pipeline = engine.start(app.appId(), new RealtimeEngine.AppConnections() {
             @Override
             public DataSource pool() {
                 return databases.dataSource(app);
@@ -101,6 +101,18 @@ public final class RealtimeControl implements AppService.Listener {
                 return replication;
             }
         });
+        applyRetention(pipeline, currentOf(app));
+        return pipeline;
+    }
+
+    private static void applyRetention(AppPipeline pipeline, App app) {
+        pipeline.setRetention(java.time.Duration.ofSeconds(app.plan().changeRetentionSeconds()),
+                app.plan().changeRetentionMaxChanges());
+    }
+
+    @Override
+    public void appUpdated(App app) {
+        engine.pipeline(app.appId()).ifPresent(p -> applyRetention(p, app));
     }
 
     private App currentOf(App app) {

@@ -27,9 +27,12 @@ public final class ManageAppTool implements Tool {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final AppAccess access;
+    private final Plan defaultPlan;
 
-    public ManageAppTool(AppAccess access) {
+    /** @param defaultPlan the plan of apps created without one */
+    public ManageAppTool(AppAccess access, Plan defaultPlan) {
         this.access = access;
+        this.defaultPlan = defaultPlan;
     }
 
     @Override
@@ -47,7 +50,10 @@ public final class ManageAppTool implements Tool {
     public ObjectNode inputSchema() {
         ObjectNode plan = object(new String[0],
                 "realtime_enabled", bool("Whether WebSocket clients may connect (default true)."),
-                "max_realtime_listeners", integer("Concurrent WebSocket connections allowed (default 1000)."));
+                "max_realtime_listeners", integer("Concurrent WebSocket connections allowed (default 1000)."),
+                "change_retention_seconds", integer("How long changes are kept for clients resuming with since "
+                        + "(default: the server's --change-retention, 600)."),
+                "change_retention_max_changes", integer("At most this many changes kept; 0 (default) = no size limit."));
         plan.put("description", "Plan limits.");
         return object(new String[] {"action"},
                 "action", enumOf("What to do.", "create", "get", "list", "update", "delete"),
@@ -83,7 +89,7 @@ public final class ManageAppTool implements Tool {
     private JsonNode create(ToolArguments args) {
         String name = args.optionalString("name");
         AccessMode mode = accessMode(args, AccessMode.AUTHENTICATED);
-        Plan plan = plan(args.optionalObject("plan"), Plan.DEFAULT);
+        Plan plan = plan(args.optionalObject("plan"), defaultPlan);
         String databaseUrl = args.optionalString("database_url");
         if (databaseUrl != null) {
             try {
@@ -165,9 +171,14 @@ public final class ManageAppTool implements Tool {
         if (node == null) {
             return fallback;
         }
-        ToolArguments p = ToolArguments.of(node).allowOnly(Set.of("realtime_enabled", "max_realtime_listeners"));
+        ToolArguments p = ToolArguments.of(node).allowOnly(Set.of("realtime_enabled", "max_realtime_listeners",
+                "change_retention_seconds", "change_retention_max_changes"));
         return new Plan(p.optionalBoolean("realtime_enabled", fallback.realtimeEnabled()),
-                p.optionalInt("max_realtime_listeners", fallback.maxRealtimeListeners(), 0, Plan.MAX_LISTENERS_CEILING));
+                p.optionalInt("max_realtime_listeners", fallback.maxRealtimeListeners(), 0, Plan.MAX_LISTENERS_CEILING),
+                p.optionalInt("change_retention_seconds", fallback.changeRetentionSeconds(), Plan.MIN_RETENTION_SECONDS,
+                        Plan.MAX_RETENTION_SECONDS),
+                p.optionalInt("change_retention_max_changes", (int) Math.min(Integer.MAX_VALUE, fallback.changeRetentionMaxChanges()),
+                        0, Integer.MAX_VALUE));
     }
 
     private ObjectNode describe(App app, boolean withSecrets) {
@@ -178,6 +189,8 @@ public final class ManageAppTool implements Tool {
         ObjectNode plan = n.putObject("plan");
         plan.put("realtime_enabled", app.plan().realtimeEnabled());
         plan.put("max_realtime_listeners", app.plan().maxRealtimeListeners());
+        plan.put("change_retention_seconds", app.plan().changeRetentionSeconds());
+        plan.put("change_retention_max_changes", app.plan().changeRetentionMaxChanges());
         if (withSecrets) {
             n.put("service_key", app.serviceKey());
             n.put("jwt_secret", app.jwtSecret());

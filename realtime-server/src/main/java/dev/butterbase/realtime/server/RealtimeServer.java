@@ -9,6 +9,7 @@ import dev.butterbase.realtime.engine.presence.PresenceSettings;
 import dev.butterbase.realtime.server.control.AppDatabases;
 import dev.butterbase.realtime.server.control.AppProvisioner;
 import dev.butterbase.realtime.server.control.AppService;
+import dev.butterbase.realtime.server.control.ControlPlaneStartup;
 import dev.butterbase.realtime.server.control.ControlStore;
 import dev.butterbase.realtime.server.control.Plan;
 import dev.butterbase.realtime.server.control.PostgresUrl;
@@ -83,6 +84,7 @@ public final class RealtimeServer implements AutoCloseable {
     private ControlStore controlStore;
     private AppService apps;
     private RealtimeControl realtime;
+    private ControlPlaneStartup controlPlane;
     private RealtimeEndpoint realtimeEndpoint;
     private ThreadPoolExecutor blocking;
     private EventLoopGroup bossGroup;
@@ -117,12 +119,10 @@ public final class RealtimeServer implements AutoCloseable {
         HikariDataSource control = AppDatabases.open("control", controlUrl, 4);
         closeables.add(control);
         controlStore = new ControlStore(control);
-        controlStore.migrate();
 
         AppDatabases databases = new AppDatabases(controlUrl, 8);
         closeables.add(databases);
         apps = new AppService(controlStore, new AppProvisioner(control), databases);
-        apps.load();
 
         blocking = new ThreadPoolExecutor(config.blockingThreads(), config.blockingThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(1024), new NamedThreadFactory("butterbase-blocking"),
@@ -134,7 +134,6 @@ public final class RealtimeServer implements AutoCloseable {
                 .withReader(config.changeReader()));
         closeables.add(engine);
         realtime = new RealtimeControl(apps, controlStore, engine);
-        realtime.load();
 
         Clock clock = Clock.systemUTC();
         PresenceHub presenceHub = new PresenceHub(new LocalPresenceStore(), PresenceSettings.DEFAULTS
@@ -144,7 +143,6 @@ public final class RealtimeServer implements AutoCloseable {
         presenceHub.start();
         PresenceHandler presence = new PresenceHandler(presenceHub);
         FunctionRegistry functions = new FunctionRegistry(controlStore, apps);
-        functions.load();
         FunctionInvoker invoker = new FunctionInvoker(FunctionInvoker.DEFAULT_MAX_CONCURRENT_CALLS);
         closeables.add(invoker);
         FunctionSettings functionSettings = new FunctionSettings(config.functionTimeout(), config.eventRatePerSecond(),
@@ -169,8 +167,12 @@ public final class RealtimeServer implements AutoCloseable {
         McpEndpoint mcp = new McpEndpoint(tools, blocking, "butterbase-realtime", "0.1.0");
         closeables.add(mcp);
 
+        controlPlane = new ControlPlaneStartup(List.of(controlStore::migrate, apps::load, realtime::load, functions::load));
+        closeables.add(controlPlane);
+        controlPlane.start();
+
         HttpRouter router = new HttpRouter(new AdminAuth(config.adminKey()), tools, mcp, blocking,
-                controlStore::ping, realtimeEndpoint);
+                controlPlane::ready, () -> controlPlane.ready() && controlStore.ping(), realtimeEndpoint);
         bind(router);
     }
 
@@ -225,6 +227,11 @@ public final class RealtimeServer implements AutoCloseable {
         return embedded != null
                 ? "embedded PostgreSQL 17 (data in " + embedded.dataDirectory() + ", port " + controlUrl.port() + ")"
                 : controlUrl.toString();
+    }
+
+    /** Non-blocking: the control plane is loaded (false while the control database was unreachable at start). */
+    public boolean controlPlaneReady() {
+        return controlPlane != null && controlPlane.ready();
     }
 
     public AppService apps() {

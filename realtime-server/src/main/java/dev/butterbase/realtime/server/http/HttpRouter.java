@@ -53,15 +53,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final ToolRegistry tools;
     private final McpEndpoint mcp;
     private final Executor blocking;
+    private final BooleanSupplier loaded;
     private final BooleanSupplier ready;
     private final RealtimeUpgrader realtime;
 
+    /**
+     * @param loaded non-blocking: the control plane is loaded (tool calls are refused with 503 until it is)
+     * @param ready  blocking: the control database answers now (for {@code /readyz})
+     */
     public HttpRouter(AdminAuth adminAuth, ToolRegistry tools, McpEndpoint mcp, Executor blocking,
-            BooleanSupplier ready, RealtimeUpgrader realtime) {
+            BooleanSupplier loaded, BooleanSupplier ready, RealtimeUpgrader realtime) {
         this.adminAuth = adminAuth;
         this.tools = tools;
         this.mcp = mcp;
         this.blocking = blocking;
+        this.loaded = loaded;
         this.ready = ready;
         this.realtime = realtime;
     }
@@ -74,6 +80,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        if (!loaded.getAsBoolean() && (path.equals("/mcp") || path.startsWith("/v1/"))) {
+            HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "NOT_READY",
+                    "the server is starting: its control database is not reachable yet"));
+            return;
+        }
         Matcher realtimeMatch = REALTIME_PATH.matcher(path);
         if (realtimeMatch.matches() && realtime != null) {
             realtime.upgrade(ctx, request, realtimeMatch.group(1));

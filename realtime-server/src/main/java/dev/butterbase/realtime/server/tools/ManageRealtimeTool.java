@@ -147,19 +147,35 @@ public final class ManageRealtimeTool implements Tool {
         }
         ObjectNode result = F.objectNode();
         ArrayNode out = result.putArray("tables");
-        access.withConnection(app, c -> {
-            for (ControlStore.RealtimeTable t : configured) {
-                boolean installed = CaptureSchema.triggerInstalled(c, t.tableName());
-                out.addObject()
-                        .put("table_name", t.tableName())
-                        .put("enabled", true)
-                        .put("trigger_installed", installed)
-                        .put("drift", !installed)
-                        .put("created_at", t.createdAt().toString())
-                        .put("updated_at", t.updatedAt().toString());
+        Map<String, Boolean> installed = new LinkedHashMap<>();
+        String databaseError = null;
+        try {
+            access.withConnection(app, c -> {
+                for (ControlStore.RealtimeTable t : configured) {
+                    installed.put(t.tableName(), CaptureSchema.triggerInstalled(c, t.tableName()));
+                }
+                return null;
+            });
+        } catch (ToolException e) {
+            if (!"DATABASE_UNAVAILABLE".equals(e.code())) {
+                throw e;
             }
-            return null;
-        });
+            databaseError = e.getMessage(); // still answer: the control plane knows what is enabled
+        }
+        for (ControlStore.RealtimeTable t : configured) {
+            ObjectNode n = out.addObject().put("table_name", t.tableName()).put("enabled", true);
+            Boolean trigger = installed.get(t.tableName());
+            if (trigger == null) {
+                n.putNull("trigger_installed");
+                n.putNull("drift");
+            } else {
+                n.put("trigger_installed", trigger).put("drift", !trigger);
+            }
+            n.put("created_at", t.createdAt().toString()).put("updated_at", t.updatedAt().toString());
+        }
+        if (databaseError != null) {
+            result.put("database_error", databaseError);
+        }
         result.put("active_connection", realtime.pipeline(app.appId()).map(AppPipeline::connected).orElse(false));
         result.put("websocket_url", websocketUrl.apply(app.appId()));
         return result;

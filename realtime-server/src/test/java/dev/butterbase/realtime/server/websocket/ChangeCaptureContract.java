@@ -59,7 +59,7 @@ abstract class ChangeCaptureContract {
         app.exec("INSERT INTO counters SELECT g, 0 FROM generate_series(1, " + rows + ") g");
         try (WsClient service = subscribed(app.serviceClient(), "counters")) {
             app.exec("INSERT INTO counters VALUES (0, 0)"); // marker: subscription is live once this arrives
-            service.await(m -> m.path("record").path("id").asInt() == 0);
+            service.await(m -> "change".equals(m.path("type").asText()) && m.path("record").path("id").asInt() == 0);
             AtomicInteger committed = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             List<Future<?>> done = new ArrayList<>();
@@ -152,7 +152,7 @@ abstract class ChangeCaptureContract {
         awaitReader(app);
         try (WsClient service = subscribed(app.serviceClient(), "items")) {
             app.exec("INSERT INTO items VALUES (0)");
-            service.await(m -> m.path("record").path("id").asInt() == 0);
+            service.await(m -> "change".equals(m.path("type").asText()) && m.path("record").path("id").asInt() == 0);
             try (Connection c = app.connect(); Statement st = c.createStatement()) {
                 st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         + "WHERE datname = current_database() AND pid <> pg_backend_pid()");

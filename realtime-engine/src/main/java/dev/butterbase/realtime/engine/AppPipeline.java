@@ -5,11 +5,14 @@ import dev.butterbase.realtime.engine.capture.Change;
 import dev.butterbase.realtime.engine.capture.ChangeReader;
 import dev.butterbase.realtime.engine.capture.ChangeSequencer;
 import dev.butterbase.realtime.engine.capture.ConnectionFactory;
+import dev.butterbase.realtime.engine.capture.WalChangeReaderSlots;
 import dev.butterbase.realtime.engine.fanout.ChangeHub;
 import dev.butterbase.realtime.engine.fanout.RowFilter;
 import dev.butterbase.realtime.engine.fanout.Subscriber;
+import dev.butterbase.realtime.engine.rls.NaiveRlsChecker;
 import dev.butterbase.realtime.engine.rls.PolicyCatalog;
 import dev.butterbase.realtime.engine.rls.RlsEvaluator;
+import dev.butterbase.realtime.engine.rls.RlsMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -45,7 +48,7 @@ public final class AppPipeline implements AutoCloseable {
     private final ConnectionFactory connections;
     private final ConnectionFactory replicationConnections;
     private final EngineSettings settings;
-    private final ChangeHub hub = new ChangeHub();
+    private final ChangeHub hub;
     private final RlsEvaluator rls;
     private final Semaphore signals = new Semaphore(0);
     private final ConcurrentLinkedDeque<Task> tasks = new ConcurrentLinkedDeque<>();
@@ -57,6 +60,8 @@ public final class AppPipeline implements AutoCloseable {
     private volatile java.time.Duration retention;
     private volatile long retentionMaxChanges;
     private volatile long nextPruneNanos;
+    private volatile long slotLagBytes = -1;
+    private final java.util.concurrent.atomic.AtomicLong dispatched = new java.util.concurrent.atomic.AtomicLong();
 
     public AppPipeline(String appId, DataSource pool, ConnectionFactory connections, ConnectionFactory replicationConnections,
             EngineSettings settings) {
@@ -66,6 +71,7 @@ public final class AppPipeline implements AutoCloseable {
         this.replicationConnections = replicationConnections;
         this.settings = settings;
         this.rls = new RlsEvaluator(new PolicyCatalog(settings.policyCacheTtl()));
+        this.hub = new ChangeHub(settings.rlsMode() == RlsMode.NAIVE ? new NaiveRlsChecker(settings.policyCacheTtl()) : null);
         this.retention = settings.changeRetention();
         this.thread = new Thread(this::run, "realtime-dispatch-" + appId);
         this.thread.setDaemon(true);
@@ -100,6 +106,21 @@ public final class AppPipeline implements AutoCloseable {
         this.retentionMaxChanges = maxChanges;
         this.nextPruneNanos = System.nanoTime();
         signal();
+    }
+
+    /** WAL bytes the app's replication slot holds back, as of the last check (every prune interval); -1 if none. */
+    public long slotLagBytes() {
+        return slotLagBytes;
+    }
+
+    /** Changes numbered and dispatched by this pipeline since it started. */
+    public long dispatchedChanges() {
+        return dispatched.get();
+    }
+
+    /** RLS queries run against the app database since the pipeline started. */
+    public long rlsQueries() {
+        return rls.queries();
     }
 
     /** New changes may have committed: look now rather than at the next safety poll. */
@@ -221,6 +242,7 @@ public final class AppPipeline implements AutoCloseable {
                 return;
             }
             lastDispatchedSeq = batch.get(batch.size() - 1).seq();
+            dispatched.addAndGet(batch.size());
             hub.dispatch(c, batch, rls);
             if (batch.size() < settings.batchSize()) {
                 return;
@@ -237,6 +259,14 @@ public final class AppPipeline implements AutoCloseable {
         int pruned = ChangeSequencer.prune(c, retention, retentionMaxChanges);
         if (pruned > 0) {
             log.debug("pruned {} change(s) of {}", pruned, appId);
+        }
+        if (readerKind() == ChangeReader.Kind.WAL) {
+            long lag = WalChangeReaderSlots.lagBytes(c, appId);
+            slotLagBytes = lag;
+            if (lag > settings.slotLagWarnBytes()) {
+                log.warn("replication slot of {} holds back {} MiB of WAL (limit {} MiB): is its reader connected?", appId,
+                        lag >> 20, settings.slotLagWarnBytes() >> 20);
+            }
         }
     }
 

@@ -56,6 +56,11 @@ public final class RealtimeEngine implements AutoCloseable {
         });
     }
 
+    /** The running pipelines. */
+    public java.util.Collection<AppPipeline> pipelines() {
+        return java.util.List.copyOf(pipelines.values());
+    }
+
     public Optional<AppPipeline> pipeline(String appId) {
         return Optional.ofNullable(pipelines.get(appId));
     }

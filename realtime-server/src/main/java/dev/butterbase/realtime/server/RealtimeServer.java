@@ -22,6 +22,7 @@ import dev.butterbase.realtime.server.functions.FunctionSettings;
 import dev.butterbase.realtime.server.http.AdminAuth;
 import dev.butterbase.realtime.server.http.HttpRouter;
 import dev.butterbase.realtime.server.mcp.McpEndpoint;
+import dev.butterbase.realtime.server.metrics.ServerMetrics;
 import dev.butterbase.realtime.server.presence.PresenceHandler;
 import dev.butterbase.realtime.server.tools.AppAccess;
 import dev.butterbase.realtime.server.tools.ManageAppTool;
@@ -131,7 +132,8 @@ public final class RealtimeServer implements AutoCloseable {
 
         RealtimeEngine engine = new RealtimeEngine(EngineSettings.DEFAULTS
                 .withChangeRetention(config.changeRetention())
-                .withReader(config.changeReader()));
+                .withReader(config.changeReader())
+                .withRlsMode(config.rlsMode()));
         closeables.add(engine);
         realtime = new RealtimeControl(apps, controlStore, engine);
 
@@ -167,12 +169,13 @@ public final class RealtimeServer implements AutoCloseable {
         McpEndpoint mcp = new McpEndpoint(tools, blocking, "butterbase-realtime", "0.1.0");
         closeables.add(mcp);
 
+        ServerMetrics metrics = new ServerMetrics(engine, realtimeEndpoint.registry());
         controlPlane = new ControlPlaneStartup(List.of(controlStore::migrate, apps::load, realtime::load, functions::load));
         closeables.add(controlPlane);
         controlPlane.start();
 
         HttpRouter router = new HttpRouter(new AdminAuth(config.adminKey()), tools, mcp, blocking,
-                controlPlane::ready, () -> controlPlane.ready() && controlStore.ping(), realtimeEndpoint);
+                controlPlane::ready, () -> controlPlane.ready() && controlStore.ping(), realtimeEndpoint, metrics::scrape);
         bind(router);
     }
 

@@ -1,6 +1,7 @@
 package dev.butterbase.realtime.server;
 
 import dev.butterbase.realtime.engine.capture.ChangeReader;
+import dev.butterbase.realtime.engine.rls.RlsMode;
 import dev.butterbase.realtime.server.control.PostgresUrl;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ public final class ServerConfig {
     private final Duration changeRetention;
     private final int blockingThreads;
     private final ChangeReader.Kind changeReader;
+    private final RlsMode rlsMode;
     private final Duration presenceCoalesceInterval;
     private final int presenceMaxMetadataBytes;
     private final double eventRatePerSecond;
@@ -50,6 +52,7 @@ public final class ServerConfig {
         }
         this.blockingThreads = b.blockingThreads;
         this.changeReader = b.changeReader;
+        this.rlsMode = Objects.requireNonNull(b.rlsMode, "rlsMode");
         if (b.presenceCoalesceInterval.compareTo(Duration.ofMillis(1)) < 0
                 || b.presenceCoalesceInterval.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("presence coalesce interval must be between 1 ms and 10 s");
@@ -89,6 +92,7 @@ public final class ServerConfig {
         b.changeRetention = changeRetention;
         b.blockingThreads = blockingThreads;
         b.changeReader = changeReader;
+        b.rlsMode = rlsMode;
         b.presenceCoalesceInterval = presenceCoalesceInterval;
         b.presenceMaxMetadataBytes = presenceMaxMetadataBytes;
         b.eventRatePerSecond = eventRatePerSecond;
@@ -136,6 +140,11 @@ public final class ServerConfig {
     /** The change reader to use; null chooses WAL where available, else LISTEN/NOTIFY. */
     public ChangeReader.Kind changeReader() {
         return changeReader;
+    }
+
+    /** ENGINE (the default), or NAIVE: the spec's literal per-client, per-change check, for benchmarks only. */
+    public RlsMode rlsMode() {
+        return rlsMode;
     }
 
     /** Least time between two presence messages of one channel to one client (coalescing). */
@@ -186,6 +195,7 @@ public final class ServerConfig {
         private Duration changeRetention = Duration.ofMinutes(10);
         private int blockingThreads = 16;
         private ChangeReader.Kind changeReader;
+        private RlsMode rlsMode = RlsMode.ENGINE;
         private Duration presenceCoalesceInterval = Duration.ofMillis(50);
         private int presenceMaxMetadataBytes = 4 * 1024;
         private double eventRatePerSecond = 20;
@@ -198,6 +208,11 @@ public final class ServerConfig {
         /** null (the default) picks WAL where available; NOTIFY forces LISTEN/NOTIFY. */
         public Builder changeReader(ChangeReader.Kind changeReader) {
             this.changeReader = changeReader;
+            return this;
+        }
+
+        public Builder rlsMode(RlsMode rlsMode) {
+            this.rlsMode = rlsMode;
             return this;
         }
 

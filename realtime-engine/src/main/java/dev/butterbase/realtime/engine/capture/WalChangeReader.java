@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class WalChangeReader extends ReconnectingReader {
 
     private static final Logger log = LoggerFactory.getLogger(WalChangeReader.class);
+
+    /** How long the reader waits between polls of an idle stream: the most it adds to a change's latency. */
+    static final long IDLE_POLL_MILLIS = 5;
 
     private final ConnectionFactory replicationConnections;
     private final String slotName;
@@ -74,20 +78,31 @@ final class WalChangeReader extends ReconnectingReader {
                 .withSlotName(slotName)
                 .withSlotOption("proto_version", 1)
                 .withSlotOption("publication_names", CaptureSchema.PUBLICATION)
-                .withStatusInterval(10, TimeUnit.SECONDS)
+                .withStatusInterval(1, TimeUnit.SECONDS)
                 .start();
         try {
+            LogSequenceNumber confirmed = LogSequenceNumber.INVALID_LSN;
             while (!closed()) {
-                ByteBuffer message = stream.read();
+                ByteBuffer message = stream.readPending();
                 if (message == null) {
+                    // Idle. Confirm everything received, keepalive positions included: a blocking read() would
+                    // answer keepalives with a stale position, and a server shutting down waits for this one.
+                    LogSequenceNumber received = stream.getLastReceiveLSN();
+                    if (!received.equals(confirmed)) {
+                        stream.setAppliedLSN(received);
+                        stream.setFlushedLSN(received);
+                        stream.forceUpdateStatus();
+                        confirmed = received;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(IDLE_POLL_MILLIS);
                     continue;
                 }
                 if (message.remaining() > 0 && message.get(message.position()) == 'C') {
                     signal.run();
                 }
-                stream.setAppliedLSN(stream.getLastReceiveLSN());
-                stream.setFlushedLSN(stream.getLastReceiveLSN());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
                 stream.close();

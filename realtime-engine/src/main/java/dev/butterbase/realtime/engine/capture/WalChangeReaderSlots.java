@@ -62,4 +62,22 @@ public final class WalChangeReaderSlots {
             }
         }
     }
+
+    /**
+     * How many bytes of WAL the app's slot holds back (current WAL position minus the slot's confirmed position),
+     * or -1 when the slot does not exist.
+     */
+    public static long lagBytes(Connection c, String appId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)::bigint "
+                + "FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slotName(appId));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                long lag = rs.getLong(1);
+                return rs.wasNull() ? -1 : lag;
+            }
+        }
+    }
 }

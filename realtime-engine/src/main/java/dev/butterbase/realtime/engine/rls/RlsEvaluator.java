@@ -29,6 +29,7 @@ public final class RlsEvaluator {
     private static final Logger log = LoggerFactory.getLogger(RlsEvaluator.class);
 
     private final PolicyCatalog catalog;
+    private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
 
     public RlsEvaluator(PolicyCatalog catalog) {
         this.catalog = catalog;
@@ -36,6 +37,11 @@ public final class RlsEvaluator {
 
     public PolicyCatalog catalog() {
         return catalog;
+    }
+
+    /** Visibility queries run so far (one per identity per table per burst on this path). */
+    public long queries() {
+        return queries.get();
     }
 
     /**
@@ -54,6 +60,7 @@ public final class RlsEvaluator {
             if (predicate == null) {
                 return visible;
             }
+            queries.incrementAndGet();
             check(c, table, changes, identity, predicate, visible);
         } catch (SQLException e) {
             log.warn("RLS check on table {} for {} failed; {} change(s) withheld from that identity: {} (SQLSTATE {})",

@@ -42,7 +42,8 @@ public final class FunctionInvoker implements AutoCloseable {
     private final Semaphore permits;
 
     public FunctionInvoker(int maxConcurrentCalls) {
-        this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16 * maxConcurrentCalls),
+        // the client's callbacks, connection setup and DNS lookups run here; sockets are non-blocking
+        this.executor = new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16 * maxConcurrentCalls),
                 new NamedThreadFactory("function-http"), new ThreadPoolExecutor.AbortPolicy());
         this.executor.allowCoreThreadTimeOut(true);
         this.http = HttpClient.newBuilder()

@@ -56,13 +56,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final BooleanSupplier loaded;
     private final BooleanSupplier ready;
     private final RealtimeUpgrader realtime;
+    private final java.util.function.Supplier<String> metrics;
 
     /**
      * @param loaded non-blocking: the control plane is loaded (tool calls are refused with 503 until it is)
      * @param ready  blocking: the control database answers now (for {@code /readyz})
      */
     public HttpRouter(AdminAuth adminAuth, ToolRegistry tools, McpEndpoint mcp, Executor blocking,
-            BooleanSupplier loaded, BooleanSupplier ready, RealtimeUpgrader realtime) {
+            BooleanSupplier loaded, BooleanSupplier ready, RealtimeUpgrader realtime, java.util.function.Supplier<String> metrics) {
         this.adminAuth = adminAuth;
         this.tools = tools;
         this.mcp = mcp;
@@ -70,6 +71,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         this.loaded = loaded;
         this.ready = ready;
         this.realtime = realtime;
+        this.metrics = metrics;
     }
 
     @Override
@@ -94,6 +96,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case "/healthz" -> HttpResponses.send(ctx, keepAlive,
                     HttpResponses.json(HttpResponseStatus.OK, HttpResponses.JSON.createObjectNode().put("status", "ok")));
             case "/readyz" -> readiness(ctx, keepAlive);
+            case "/metrics" -> {
+                byte[] body = metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        io.netty.buffer.Unpooled.wrappedBuffer(body));
+                r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                r.headers().setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length);
+                HttpResponses.send(ctx, keepAlive, r);
+            }
             case "/mcp" -> mcp(ctx, request, keepAlive);
             default -> {
                 Matcher toolMatch = TOOL_PATH.matcher(path);

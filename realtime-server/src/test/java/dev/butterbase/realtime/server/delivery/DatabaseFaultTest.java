@@ -103,4 +103,31 @@ class DatabaseFaultTest {
             return rs.next();
         }
     }
+
+    @Test
+    void slotLagIsMeasuredAndPipelinesAreExposedAsMetrics() throws Exception {
+        TestApp app = TestApp.create("authenticated");
+        app.sql("CREATE TABLE items (id int PRIMARY KEY)");
+        app.configure("items");
+        await().atMost(Duration.ofSeconds(30)).until(() -> activeConnection(app));
+
+        // a slot nobody reads falls behind as WAL is written: the lag query sees it
+        app.exec("SELECT pg_create_logical_replication_slot('butterbase_lagprobe', 'pgoutput')");
+        try {
+            app.exec("INSERT INTO items SELECT g FROM generate_series(1, 1000) g");
+            try (Connection c = app.connect()) {
+                assertThat(dev.butterbase.realtime.engine.capture.WalChangeReaderSlots.lagBytes(c, "lagprobe")).isGreaterThan(0);
+                assertThat(dev.butterbase.realtime.engine.capture.WalChangeReaderSlots.lagBytes(c, "no_such_app")).isEqualTo(-1);
+            }
+        } finally {
+            app.exec("SELECT pg_drop_replication_slot('butterbase_lagprobe')");
+        }
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(SharedServer.get().httpUrl() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("butterbase_realtime_reader_connected{app=\"" + app.appId + "\"} 1.0");
+        assertThat(metrics).contains("butterbase_realtime_replication_slot_lag_bytes{app=\"" + app.appId + "\"}");
+        assertThat(metrics).contains("butterbase_realtime_connections");
+    }
 }

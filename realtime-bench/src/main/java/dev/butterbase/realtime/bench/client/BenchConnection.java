@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One benchmark client on a WebSocket: follows the protocol up to "ready" (the scenario decides when) and hands
@@ -55,6 +57,16 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
         if (c != null && c.isActive()) {
             c.writeAndFlush(new TextWebSocketFrame(text));
         }
+    }
+
+    /** Runs {@code task} on the client's event loop at a fixed rate until the connection closes. */
+    public void every(long initialDelayMicros, long periodMicros, Runnable task) {
+        Channel c = channel;
+        if (c == null) {
+            return;
+        }
+        ScheduledFuture<?> f = c.eventLoop().scheduleAtFixedRate(task, initialDelayMicros, periodMicros, TimeUnit.MICROSECONDS);
+        c.closeFuture().addListener(done -> f.cancel(false));
     }
 
     /** The client is set up (subscribed, tracked, …); call once, on its event loop. */

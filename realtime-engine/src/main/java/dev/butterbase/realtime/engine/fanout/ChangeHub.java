@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.butterbase.realtime.engine.capture.Change;
 import dev.butterbase.realtime.engine.identity.Identity;
+import dev.butterbase.realtime.engine.identity.Role;
+import dev.butterbase.realtime.engine.rls.RowImages;
+import dev.butterbase.realtime.engine.rls.VisibilityPlan;
 import dev.butterbase.realtime.engine.rls.NaiveRlsChecker;
 import dev.butterbase.realtime.engine.rls.RlsEvaluator;
 import java.sql.Connection;
@@ -68,53 +71,111 @@ public final class ChangeHub {
             dispatchNaive(c, changes);
             return;
         }
-        Map<String, List<Integer>> indexesByTable = new LinkedHashMap<>();
+        int[] localIndex = new int[changes.size()];
+        Map<String, List<Change>> changesByTable = new LinkedHashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             Change ch = changes.get(i);
             Map<Subscriber, RowFilter> subs = byTable.get(ch.table());
             if (subs != null && !subs.isEmpty()) {
-                indexesByTable.computeIfAbsent(ch.table(), t -> new ArrayList<>()).add(i);
+                List<Change> list = changesByTable.computeIfAbsent(ch.table(), t -> new ArrayList<>());
+                localIndex[i] = list.size();
+                list.add(ch);
             }
         }
-        if (indexesByTable.isEmpty()) {
+        if (changesByTable.isEmpty()) {
             return;
         }
-        // visibility[global change index] -> identities allowed, computed once per (table, identity)
-        Map<Identity, BitSet> visibleByIdentity = new HashMap<>();
-        Map<String, Map<Subscriber, Identity>> recipientsByTable = new HashMap<>();
-        for (Map.Entry<String, List<Integer>> e : indexesByTable.entrySet()) {
-            String table = e.getKey();
-            List<Change> tableChanges = new ArrayList<>(e.getValue().size());
-            e.getValue().forEach(i -> tableChanges.add(changes.get(i)));
-            Map<Subscriber, Identity> recipients = new HashMap<>();
-            Map<Identity, BitSet> tableVisible = new HashMap<>();
-            for (Subscriber s : byTable.get(table).keySet()) {
-                Identity identity = s.identity();
-                if (identity == null) {
-                    continue; // the client's identity lapsed (token expired): it receives nothing
-                }
-                recipients.put(s, identity);
-                tableVisible.computeIfAbsent(identity, id -> rls.visible(c, table, tableChanges, id));
-            }
-            recipientsByTable.put(table, recipients);
-            // re-index the per-table bits onto global change indexes
-            for (Map.Entry<Identity, BitSet> v : tableVisible.entrySet()) {
-                BitSet global = visibleByIdentity.computeIfAbsent(v.getKey(), id -> new BitSet(changes.size()));
-                BitSet local = v.getValue();
-                for (int k = local.nextSetBit(0); k >= 0; k = local.nextSetBit(k + 1)) {
-                    global.set(e.getValue().get(k));
-                }
-            }
-        }
+        Map<String, TableBurst> bursts = new HashMap<>();
+        changesByTable.forEach((table, tableChanges) -> bursts.put(table, prepare(c, table, tableChanges, rls)));
         for (int i = 0; i < changes.size(); i++) {
-            Change ch = changes.get(i);
-            Map<Subscriber, Identity> recipients = recipientsByTable.get(ch.table());
-            if (recipients == null) {
-                continue;
+            TableBurst burst = bursts.get(changes.get(i).table());
+            if (burst != null) {
+                burst.deliver(changes.get(i), localIndex[i]);
             }
-            Map<Subscriber, RowFilter> filters = byTable.get(ch.table());
-            deliver(ch, i, recipients, filters, visibleByIdentity);
         }
+    }
+
+    /**
+     * One table's share of a burst: who may see which change. Users of a table whose policy is exactly
+     * "column = current_user_id()" are indexed by user id, so each change is handed to its owner's connections
+     * without checking anyone else; every other identity gets a visibility bit per change, computed once.
+     */
+    private final class TableBurst {
+        private final String table;
+        private final RowImages images;
+        private final VisibilityPlan.InMemory userIndex;
+        private final Map<String, List<Subscriber>> usersById = new HashMap<>();
+        private final Map<Subscriber, Identity> others = new HashMap<>();
+        private final Map<Identity, BitSet> visible = new HashMap<>();
+
+        TableBurst(String table, RowImages images, VisibilityPlan.InMemory userIndex) {
+            this.table = table;
+            this.images = images;
+            this.userIndex = userIndex;
+        }
+
+        void deliver(Change ch, int k) {
+            Map<Subscriber, RowFilter> filters = byTable.get(table);
+            if (filters == null) {
+                return;
+            }
+            byte[][] encoded = new byte[1][];
+            if (userIndex != null) {
+                String owner = RlsEvaluator.indexKey(userIndex, images.get(k));
+                List<Subscriber> owners = owner == null ? null : usersById.get(owner);
+                if (owners != null) {
+                    for (Subscriber s : owners) {
+                        send(s, ch, k, filters, encoded);
+                    }
+                }
+            }
+            for (Map.Entry<Subscriber, Identity> r : others.entrySet()) {
+                BitSet bits = visible.get(r.getValue());
+                if (bits != null && bits.get(k)) {
+                    send(r.getKey(), ch, k, filters, encoded);
+                }
+            }
+        }
+
+        private void send(Subscriber s, Change ch, int k, Map<Subscriber, RowFilter> filters, byte[][] encoded) {
+            RowFilter filter = filters.get(s);
+            if (filter == null) {
+                return; // unsubscribed while this burst was being checked
+            }
+            if (!filter.isEmpty() && !filter.matches(images.get(k))) {
+                return;
+            }
+            if (encoded[0] == null) {
+                encoded[0] = ChangeEncoder.encode(ch);
+            }
+            s.deliver(encoded[0]);
+        }
+    }
+
+    private TableBurst prepare(Connection c, String table, List<Change> tableChanges, RlsEvaluator rls) {
+        RowImages images = new RowImages(tableChanges);
+        VisibilityPlan.InMemory userIndex = null;
+        try {
+            if (rls.plan(c, table, Role.USER) instanceof VisibilityPlan.InMemory m && m.indexColumn() != null) {
+                userIndex = m;
+            }
+        } catch (java.sql.SQLException e) {
+            log.debug("no user plan for {}: {}", table, e.getMessage()); // the per-identity path reports it
+        }
+        TableBurst burst = new TableBurst(table, images, userIndex);
+        for (Subscriber s : byTable.get(table).keySet()) {
+            Identity identity = s.identity();
+            if (identity == null) {
+                continue; // the client's identity lapsed (token expired): it receives nothing
+            }
+            if (userIndex != null && identity.role() == Role.USER) {
+                burst.usersById.computeIfAbsent(identity.userId(), id -> new ArrayList<>()).add(s);
+            } else {
+                burst.others.put(s, identity);
+                burst.visible.computeIfAbsent(identity, id -> rls.visible(c, table, tableChanges, images, id));
+            }
+        }
+        return burst;
     }
 
     /** The spec's literal algorithm: every subscriber of the table is checked for every change, then filtered. */
@@ -137,36 +198,6 @@ public final class ChangeHub {
                 encoded = encoded == null ? ChangeEncoder.encode(ch) : encoded;
                 s.getKey().deliver(encoded);
             }
-        }
-    }
-
-    private static void deliver(Change ch, int index, Map<Subscriber, Identity> recipients,
-            Map<Subscriber, RowFilter> filters, Map<Identity, BitSet> visibleByIdentity) {
-        byte[] encoded = null;
-        JsonNode image = null;
-        boolean imageParsed = false;
-        for (Map.Entry<Subscriber, Identity> r : recipients.entrySet()) {
-            BitSet visible = visibleByIdentity.get(r.getValue());
-            if (visible == null || !visible.get(index)) {
-                continue;
-            }
-            RowFilter filter = filters == null ? null : filters.get(r.getKey());
-            if (filter == null) {
-                continue; // unsubscribed while this burst was being checked
-            }
-            if (!filter.isEmpty()) {
-                if (!imageParsed) {
-                    image = parse(ch.visibilityImage());
-                    imageParsed = true;
-                }
-                if (!filter.matches(image)) {
-                    continue;
-                }
-            }
-            if (encoded == null) {
-                encoded = ChangeEncoder.encode(ch);
-            }
-            r.getKey().deliver(encoded);
         }
     }
 

@@ -31,10 +31,16 @@ public final class PolicyCatalog {
             + "FROM pg_policy p JOIN pg_class k ON k.oid = p.polrelid JOIN pg_namespace n ON n.oid = k.relnamespace "
             + "WHERE n.nspname = 'public' AND k.relname = ? AND p.polcmd IN ('r', '*') ORDER BY p.polname";
 
+    private static final String COLUMN_SQL = "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+            + "JOIN pg_class k ON k.oid = a.attrelid JOIN pg_namespace n ON n.oid = k.relnamespace "
+            + "WHERE n.nspname = 'public' AND k.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
+
     private final Cache<String, TablePolicies> cache;
+    private final Cache<String, VisibilityPlan> plans;
 
     public PolicyCatalog(Duration ttl) {
         this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
+        this.plans = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(30_000).build();
     }
 
     /** The table's policies, from the cache or read on {@code c}. */
@@ -48,8 +54,21 @@ public final class PolicyCatalog {
         return loaded;
     }
 
+    /** The role's compiled visibility plan for the table (cached alongside the policies). */
+    public VisibilityPlan plan(Connection c, String table, dev.butterbase.realtime.engine.identity.Role role) throws SQLException {
+        String key = table + '\0' + role.name();
+        VisibilityPlan cached = plans.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        VisibilityPlan plan = get(c, table).plan(role);
+        plans.put(key, plan);
+        return plan;
+    }
+
     public void invalidate() {
         cache.invalidateAll();
+        plans.invalidateAll();
     }
 
     static TablePolicies load(Connection c, String table) throws SQLException {
@@ -77,6 +96,15 @@ public final class PolicyCatalog {
                 }
             }
         }
-        return new TablePolicies(table, true, rls, userSelect, anonSelect, List.copyOf(policies));
+        java.util.Map<String, String> types = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMN_SQL)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return new TablePolicies(table, true, rls, userSelect, anonSelect, List.copyOf(policies), java.util.Map.copyOf(types));
     }
 }

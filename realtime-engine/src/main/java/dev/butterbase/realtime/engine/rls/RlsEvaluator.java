@@ -39,6 +39,19 @@ public final class RlsEvaluator {
         return catalog;
     }
 
+    /** The compiled plan of {@code role} for {@code table} (cached with the policies). */
+    public VisibilityPlan plan(Connection c, String table, Role role) throws SQLException {
+        if (role == Role.SERVICE) {
+            return new VisibilityPlan.Everything();
+        }
+        return catalog.plan(c, table, role);
+    }
+
+    /** For an indexable in-memory plan: the one user id that may see this image, or null for nobody. */
+    public static String indexKey(VisibilityPlan.InMemory plan, com.fasterxml.jackson.databind.JsonNode image) {
+        return VisibilityPlan.indexKey(plan, image);
+    }
+
     /** Visibility queries run so far (one per identity per table per burst on this path). */
     public long queries() {
         return queries.get();
@@ -49,19 +62,30 @@ public final class RlsEvaluator {
      * check is logged and yields nothing visible for this identity only.
      */
     public BitSet visible(Connection c, String table, List<Change> changes, Identity identity) {
+        return visible(c, table, changes, new RowImages(changes), identity);
+    }
+
+    /** As {@link #visible(Connection, String, List, Identity)}, sharing parsed images across identities. */
+    public BitSet visible(Connection c, String table, List<Change> changes, RowImages images, Identity identity) {
         BitSet visible = new BitSet(changes.size());
         if (identity.role() == Role.SERVICE) {
             visible.set(0, changes.size());
             return visible;
         }
         try {
-            TablePolicies policies = catalog.get(c, table);
-            String predicate = policies.predicate(identity.role());
-            if (predicate == null) {
-                return visible;
+            VisibilityPlan plan = plan(c, table, identity.role());
+            if (plan instanceof VisibilityPlan.Everything) {
+                visible.set(0, changes.size());
+            } else if (plan instanceof VisibilityPlan.InMemory memory) {
+                for (int i = 0; i < changes.size(); i++) {
+                    if (memory.visible(images.get(i), identity.userId())) {
+                        visible.set(i);
+                    }
+                }
+            } else if (plan instanceof VisibilityPlan.Sql sql) {
+                queries.incrementAndGet();
+                check(c, table, changes, identity, sql.predicate(), visible);
             }
-            queries.incrementAndGet();
-            check(c, table, changes, identity, predicate, visible);
         } catch (SQLException e) {
             log.warn("RLS check on table {} for {} failed; {} change(s) withheld from that identity: {} (SQLSTATE {})",
                     table, identity.role().wireName(), changes.size(), e.getMessage(), e.getSQLState());

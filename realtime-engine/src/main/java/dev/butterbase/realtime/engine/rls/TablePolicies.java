@@ -1,7 +1,9 @@
 package dev.butterbase.realtime.engine.rls;
 
 import dev.butterbase.realtime.engine.identity.Role;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What decides who may read a table's rows: its RLS switch, the roles' SELECT privilege and the SELECT
@@ -13,7 +15,8 @@ public record TablePolicies(
         boolean rlsEnabled,
         boolean userCanSelect,
         boolean anonCanSelect,
-        List<Policy> policies) {
+        List<Policy> policies,
+        Map<String, String> columnTypes) {
 
     /**
      * One policy as Postgres stores it.
@@ -27,7 +30,7 @@ public record TablePolicies(
     }
 
     public static TablePolicies missing(String table) {
-        return new TablePolicies(table, false, false, false, false, List.of());
+        return new TablePolicies(table, false, false, false, false, List.of(), Map.of());
     }
 
     /**
@@ -62,5 +65,47 @@ public record TablePolicies(
             return null;
         }
         return restrictive.length() == 0 ? "(" + permissive + ")" : "(" + permissive + ") AND " + restrictive;
+    }
+
+    /**
+     * How {@code role}'s visibility is decided: in memory when every applicable policy is {@code true} or
+     * {@code column = current_user_id()}, else by running {@link #predicate} inside Postgres.
+     */
+    public VisibilityPlan plan(Role role) {
+        String predicate = predicate(role);
+        if (predicate == null) {
+            return new VisibilityPlan.Nothing();
+        }
+        if (predicate.equals("true")) {
+            return new VisibilityPlan.Everything();
+        }
+        List<VisibilityPlan.Term> permissive = new ArrayList<>();
+        List<VisibilityPlan.Term> restrictive = new ArrayList<>();
+        for (Policy p : policies) {
+            if (!p.appliesTo(role)) {
+                continue;
+            }
+            VisibilityPlan.Term term = PolicyCompiler.compile(p.qual(), columnTypes);
+            if (term == null) {
+                return new VisibilityPlan.Sql(predicate);
+            }
+            (p.permissive() ? permissive : restrictive).add(term);
+        }
+        return new VisibilityPlan.InMemory(List.copyOf(permissive), List.copyOf(restrictive), indexColumn(permissive, restrictive));
+    }
+
+    /** The column when visibility is exactly "that column equals the user id". */
+    private static String indexColumn(List<VisibilityPlan.Term> permissive, List<VisibilityPlan.Term> restrictive) {
+        if (permissive.size() != 1 || !(permissive.get(0) instanceof VisibilityPlan.ColumnEqualsUser only)) {
+            return null;
+        }
+        for (VisibilityPlan.Term t : restrictive) {
+            boolean neutral = t instanceof VisibilityPlan.True
+                    || (t instanceof VisibilityPlan.ColumnEqualsUser c && c.column().equals(only.column()));
+            if (!neutral) {
+                return null;
+            }
+        }
+        return only.column();
     }
 }

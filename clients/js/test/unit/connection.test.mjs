@@ -1,4 +1,4 @@
-import { test, beforeEach } from "node:test";
+import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { createClient, NO_POSITION_REASON } from "../../dist/index.js";
 import { change, FakeSocket, nextEvent, nextStatus } from "./fake-socket.mjs";
@@ -6,8 +6,14 @@ import { change, FakeSocket, nextEvent, nextStatus } from "./fake-socket.mjs";
 const fast = { WebSocket: FakeSocket, reconnect: { initialDelayMs: 2, maxDelayMs: 10 }, random: () => 0.5 };
 
 function connect(options = {}, token = "token-1") {
-  return createClient({ url: "http://server.test", ...fast, ...options }).realtime("app_test", token);
+  const conn = createClient({ url: "http://server.test", ...fast, ...options }).realtime("app_test", token);
+  open.push(conn);
+  return conn;
 }
+
+// a failed assertion must not leave a connection reconnecting forever
+const open = [];
+afterEach(() => open.splice(0).forEach((c) => c.close()));
 
 beforeEach(() => FakeSocket.reset());
 

@@ -1,4 +1,4 @@
-import { test, beforeEach } from "node:test";
+import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { createClient, RealtimeError } from "../../dist/index.js";
 import { FakeSocket, nextEvent } from "./fake-socket.mjs";
@@ -6,8 +6,14 @@ import { FakeSocket, nextEvent } from "./fake-socket.mjs";
 const fast = { WebSocket: FakeSocket, reconnect: { initialDelayMs: 2, maxDelayMs: 10 }, random: () => 0.5 };
 
 function connect(options = {}) {
-  return createClient({ url: "http://server.test", ...fast, ...options }).realtime("app_test", "token-1");
+  const conn = createClient({ url: "http://server.test", ...fast, ...options }).realtime("app_test", "token-1");
+  open.push(conn);
+  return conn;
 }
+
+// a failed assertion must not leave a connection reconnecting forever
+const open = [];
+afterEach(() => open.splice(0).forEach((c) => c.close()));
 
 beforeEach(() => FakeSocket.reset());
 

@@ -46,6 +46,11 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
         return index;
     }
 
+    /** The event loop's shared state (histogram, scanner); use only on the client's event loop. */
+    public LoopContext loop() {
+        return loop;
+    }
+
     public boolean isOpen() {
         Channel c = channel;
         return c != null && c.isActive();

@@ -57,8 +57,9 @@ public final class ReportDraft {
     }
 
     public BenchReport build() {
-        BenchReport.Status status = !failures.isEmpty() ? BenchReport.Status.FAIL
-                : pending ? BenchReport.Status.PENDING : BenchReport.Status.PASS;
+        // pending wins: a server without the feature makes every client fail, and that is not the harness's verdict
+        BenchReport.Status status = pending ? BenchReport.Status.PENDING
+                : !failures.isEmpty() ? BenchReport.Status.FAIL : BenchReport.Status.PASS;
         return new BenchReport(scenario, rlsMode, target, status, List.copyOf(failures), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters)), connect, writes,
                 deliveries, latency, resources, database, idle, presence, writeOverhead, List.copyOf(notes));
     }

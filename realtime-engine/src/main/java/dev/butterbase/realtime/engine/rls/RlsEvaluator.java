@@ -29,10 +29,17 @@ public final class RlsEvaluator {
     private static final Logger log = LoggerFactory.getLogger(RlsEvaluator.class);
 
     private final PolicyCatalog catalog;
+    private final boolean inMemory;
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
 
     public RlsEvaluator(PolicyCatalog catalog) {
+        this(catalog, true);
+    }
+
+    /** @param inMemory false runs every check in Postgres (the reference path the in-memory one is tested against) */
+    public RlsEvaluator(PolicyCatalog catalog, boolean inMemory) {
         this.catalog = catalog;
+        this.inMemory = inMemory;
     }
 
     public PolicyCatalog catalog() {
@@ -44,7 +51,11 @@ public final class RlsEvaluator {
         if (role == Role.SERVICE) {
             return new VisibilityPlan.Everything();
         }
-        return catalog.plan(c, table, role);
+        VisibilityPlan plan = catalog.plan(c, table, role);
+        if (!inMemory && plan instanceof VisibilityPlan.InMemory) {
+            return new VisibilityPlan.Sql(catalog.get(c, table).predicate(role));
+        }
+        return plan;
     }
 
     /** For an indexable in-memory plan: the one user id that may see this image, or null for nobody. */

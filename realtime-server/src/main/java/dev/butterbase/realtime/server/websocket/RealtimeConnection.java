@@ -158,6 +158,15 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             return;
         }
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // the close frame waits behind whatever is queued; a peer that never reads must not hold the connection
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, context.settings().heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the connection is being closed (no more messages are queued for it). */
+    public boolean closing() {
+        return closing.get();
     }
 
     @Override

@@ -14,11 +14,13 @@ public final class BenchOptions {
     private final int roomSize;
     private final double presenceHz;
     private final Duration drainTimeout;
+    private final Duration statsSettle;
     private final String url;
     private final String adminKey;
     private final long serverPid;
     private final Path dataDir;
     private final boolean naive;
+    private final boolean notifyReader;
     private final int clientThreads;
     private final int writerThreads;
     private final int perSourceAddress;
@@ -49,6 +51,7 @@ public final class BenchOptions {
         }
         this.presenceHz = b.presenceHz;
         this.drainTimeout = Objects.requireNonNull(b.drainTimeout, "drainTimeout");
+        this.statsSettle = Objects.requireNonNull(b.statsSettle, "statsSettle");
         this.url = b.url;
         this.adminKey = b.adminKey;
         if (url != null && (adminKey == null || adminKey.isBlank())) {
@@ -63,6 +66,10 @@ public final class BenchOptions {
         this.serverPid = b.serverPid;
         this.dataDir = b.dataDir;
         this.naive = b.naive;
+        if (url != null && b.notifyReader) {
+            throw new IllegalArgumentException("--change-reader is a server setting: it needs the in-process server");
+        }
+        this.notifyReader = b.notifyReader;
         this.clientThreads = positive(b.clientThreads, "client threads");
         this.writerThreads = positive(b.writerThreads, "writer threads");
         this.perSourceAddress = positive(b.perSourceAddress, "connections per source address");
@@ -127,6 +134,14 @@ public final class BenchOptions {
         return drainTimeout;
     }
 
+    /**
+     * How long to wait before the final read of the database counters: longer than the dispatcher's 2 s safety poll,
+     * after which its backend has published its counts. Tests that do not look at the counters shorten it.
+     */
+    public Duration statsSettle() {
+        return statsSettle;
+    }
+
     /** A running server's {@code http://host:port}, or null to start one in-process. */
     public String url() {
         return url;
@@ -148,6 +163,11 @@ public final class BenchOptions {
 
     public boolean naive() {
         return naive;
+    }
+
+    /** In-process: force the LISTEN/NOTIFY change reader instead of WAL. */
+    public boolean notifyReader() {
+        return notifyReader;
     }
 
     public int clientThreads() {
@@ -207,11 +227,13 @@ public final class BenchOptions {
         private int roomSize = 10;
         private double presenceHz = 10;
         private Duration drainTimeout = Duration.ofSeconds(15);
+        private Duration statsSettle = Duration.ofMillis(2_500);
         private String url;
         private String adminKey;
         private long serverPid = -1;
         private Path dataDir;
         private boolean naive;
+        private boolean notifyReader;
         private int clientThreads = 2;
         private int writerThreads = 4;
         private int perSourceAddress = 20_000;
@@ -231,10 +253,12 @@ public final class BenchOptions {
         public Builder roomSize(int v) { roomSize = v; return this; }
         public Builder presenceHz(double v) { presenceHz = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder statsSettle(Duration v) { statsSettle = v; return this; }
         public Builder remote(String serverUrl, String key) { url = serverUrl; adminKey = key; return this; }
         public Builder serverPid(long v) { serverPid = v; return this; }
         public Builder dataDir(Path v) { dataDir = v; return this; }
         public Builder naive(boolean v) { naive = v; return this; }
+        public Builder notifyReader(boolean v) { notifyReader = v; return this; }
         public Builder clientThreads(int v) { clientThreads = v; return this; }
         public Builder writerThreads(int v) { writerThreads = v; return this; }
         public Builder perSourceAddress(int v) { perSourceAddress = v; return this; }

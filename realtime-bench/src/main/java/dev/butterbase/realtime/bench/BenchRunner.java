@@ -28,7 +28,8 @@ public final class BenchRunner {
     public static BenchReport run(BenchOptions options) {
         checkFileDescriptors(options, options.url() == null);
         try (BenchTarget target = options.url() == null
-                ? InProcessTarget.start(options.dataDir(), options.naive() ? RlsMode.NAIVE : RlsMode.ENGINE)
+                ? InProcessTarget.start(options.dataDir(), options.naive() ? RlsMode.NAIVE : RlsMode.ENGINE,
+                        options.notifyReader())
                 : new RemoteTarget(options.url(), options.adminKey(), options.serverPid())) {
             return run(options, target);
         }
@@ -74,6 +75,9 @@ public final class BenchRunner {
                     .parameter("drain_timeout_s", o.drainTimeout().toSeconds());
         }
         report.parameter("client_threads", o.clientThreads());
+        if (o.notifyReader()) {
+            report.parameter("change_reader", "notify");
+        }
         if (o.fault() != FaultInjection.NONE) {
             report.parameter("fault", o.fault().name().toLowerCase(java.util.Locale.ROOT));
         }

@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "RLS check instead of the engine's evaluator (compare with a run without it).")
     boolean naive;
 
+    @Option(names = "--change-reader", defaultValue = "auto",
+            description = "In-process: auto (WAL where possible) or notify (LISTEN/NOTIFY) (default: ${DEFAULT-VALUE}).")
+    String changeReader;
+
     @Option(names = "--url", description = "A running server (http://host:port) instead of the in-process one.")
     String url;
 
@@ -150,6 +154,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (url != null) {
             b.remote(url, adminKey);
         }
+        if (!changeReader.equals("auto") && !changeReader.equals("notify")) {
+            throw new IllegalArgumentException("--change-reader must be auto or notify");
+        }
+        b.notifyReader(changeReader.equals("notify"));
         try {
             b.fault(FaultInjection.valueOf(fault.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {

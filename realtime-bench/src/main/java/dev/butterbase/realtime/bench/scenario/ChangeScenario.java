@@ -26,8 +26,6 @@ final class ChangeScenario implements Scenario {
 
     /** After the drain: time for late duplicates or leaks to show up. */
     private static final Duration QUIET = Duration.ofMillis(300);
-    /** Before reading pg_stat_database: longer than the dispatcher's 2 s safety poll, after which its backend publishes. */
-    private static final Duration STATS_SETTLE = Duration.ofMillis(2_500);
 
     private final ChangeWorkload workload;
 
@@ -82,7 +80,7 @@ final class ChangeScenario implements Scenario {
 
         LatencySummary latency = LatencySummary.of(fleet.mergedLatency()); // also the barrier before reading received()
         Verdict verdict = DeliveryVerifier.verify(session.received(), expectedSets(committed, o.clients()), workload::userOf);
-        Thread.sleep(STATS_SETTLE.toMillis());
+        Thread.sleep(o.statsSettle().toMillis());
         QueryCounter.Sample q1 = queries.sample();
 
         report.writes = new BenchReport.Writes(w.planned(), w.committed(), w.failed(), w.skipped(),

@@ -24,7 +24,7 @@ final class IdleScenario implements Scenario {
             if (!Measurements.openClients(ctx, fleet, new ChangeSession(workload, o.clients()), workload::userOf, report)) {
                 return;
             }
-            Thread.sleep(2_000);
+            Thread.sleep(1_000);
             ResourceSampler.Sample connected = settledSample(sampler);
             Thread.sleep(o.duration().toMillis());
             ResourceSampler.Sample held = sampler.sample();

@@ -41,7 +41,7 @@ final class WriteOverheadScenario implements Scenario {
         app.sql("CREATE TABLE wo_off" + shape + "; CREATE TABLE wo_on" + shape);
         app.enableRealtime("wo_on");
         String body = "w".repeat(o.payloadBytes());
-        long phaseNanos = Math.max(1_000_000_000L, o.duration().toNanos() / PHASES.length);
+        long phaseNanos = Math.max(250_000_000L, o.duration().toNanos() / PHASES.length);
         Tally off = new Tally();
         Tally on = new Tally();
         AtomicInteger ids = new AtomicInteger();

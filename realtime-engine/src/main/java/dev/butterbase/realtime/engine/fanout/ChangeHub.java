@@ -152,6 +152,15 @@ public final class ChangeHub {
         }
     }
 
+    /** True when the user plan needs no query (nothing, everything, or in memory). */
+    private static boolean userPlanIsLocal(Connection c, String table, RlsEvaluator rls) {
+        try {
+            return !(rls.plan(c, table, Role.USER) instanceof VisibilityPlan.Sql);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
     private TableBurst prepare(Connection c, String table, List<Change> tableChanges, RlsEvaluator rls) {
         RowImages images = new RowImages(tableChanges);
         VisibilityPlan.InMemory userIndex = null;
@@ -163,6 +172,7 @@ public final class ChangeHub {
             log.debug("no user plan for {}: {}", table, e.getMessage()); // the per-identity path reports it
         }
         TableBurst burst = new TableBurst(table, images, userIndex);
+        java.util.Set<String> users = new java.util.LinkedHashSet<>();
         for (Subscriber s : byTable.get(table).keySet()) {
             Identity identity = s.identity();
             if (identity == null) {
@@ -172,8 +182,19 @@ public final class ChangeHub {
                 burst.usersById.computeIfAbsent(identity.userId(), id -> new ArrayList<>()).add(s);
             } else {
                 burst.others.put(s, identity);
-                burst.visible.computeIfAbsent(identity, id -> rls.visible(c, table, tableChanges, images, id));
+                if (identity.role() == Role.USER) {
+                    users.add(identity.userId());
+                }
             }
+        }
+        // all users of the burst in one query where the policies allow it; per identity otherwise
+        Map<String, BitSet> byUser = users.size() > 1 && !(userPlanIsLocal(c, table, rls))
+                ? rls.visibleToUsers(c, table, tableChanges, new ArrayList<>(users)) : null;
+        if (byUser != null) {
+            byUser.forEach((user, bits) -> burst.visible.put(Identity.user(user), bits));
+        }
+        for (Identity identity : burst.others.values()) {
+            burst.visible.computeIfAbsent(identity, id -> rls.visible(c, table, tableChanges, images, id));
         }
         return burst;
     }

@@ -27,7 +27,12 @@ public final class PolicyCatalog {
     private static final String POLICY_SQL = "SELECT p.polname, p.polpermissive, "
             + "(p.polroles = '{0}' OR EXISTS (SELECT 1 FROM unnest(p.polroles) r WHERE pg_has_role('butterbase_user', r, 'USAGE'))), "
             + "(p.polroles = '{0}' OR EXISTS (SELECT 1 FROM unnest(p.polroles) r WHERE pg_has_role('butterbase_anon', r, 'USAGE'))), "
-            + "pg_get_expr(p.polqual, p.polrelid) "
+            + "pg_get_expr(p.polqual, p.polrelid), "
+            // user-defined functions or operators (other than current_user_id) may read the user: never multiplexed
+            + "EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_policy'::regclass AND d.objid = p.oid "
+            + "  AND ((d.refclassid = 'pg_proc'::regclass AND (d.refobjid >= 16384 AND d.refobjid <> coalesce(to_regprocedure('public.current_user_id()')::oid, 0) "
+            + "        OR d.refobjid IN ('pg_catalog.current_setting(text)'::regprocedure, 'pg_catalog.current_setting(text, boolean)'::regprocedure))) "
+            + "    OR (d.refclassid = 'pg_operator'::regclass AND d.refobjid >= 16384))) "
             + "FROM pg_policy p JOIN pg_class k ON k.oid = p.polrelid JOIN pg_namespace n ON n.oid = k.relnamespace "
             + "WHERE n.nspname = 'public' AND k.relname = ? AND p.polcmd IN ('r', '*') ORDER BY p.polname";
 
@@ -37,10 +42,12 @@ public final class PolicyCatalog {
 
     private final Cache<String, TablePolicies> cache;
     private final Cache<String, VisibilityPlan> plans;
+    private final Cache<String, java.util.Optional<Multiplexer.Query>> multiplexed;
 
     public PolicyCatalog(Duration ttl) {
         this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
         this.plans = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(30_000).build();
+        this.multiplexed = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
     }
 
     /** The table's policies, from the cache or read on {@code c}. */
@@ -66,9 +73,21 @@ public final class PolicyCatalog {
         return plan;
     }
 
+    /** The table's multiplexed query for butterbase_user, or empty when not provably equivalent (cached). */
+    public java.util.Optional<Multiplexer.Query> multiplexedQuery(Connection c, String table) throws SQLException {
+        java.util.Optional<Multiplexer.Query> cached = multiplexed.getIfPresent(table);
+        if (cached != null) {
+            return cached;
+        }
+        java.util.Optional<Multiplexer.Query> query = java.util.Optional.ofNullable(Multiplexer.query(get(c, table)));
+        multiplexed.put(table, query);
+        return query;
+    }
+
     public void invalidate() {
         cache.invalidateAll();
         plans.invalidateAll();
+        multiplexed.invalidateAll();
     }
 
     static TablePolicies load(Connection c, String table) throws SQLException {
@@ -92,7 +111,7 @@ public final class PolicyCatalog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     policies.add(new TablePolicies.Policy(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
-                            rs.getBoolean(4), rs.getString(5)));
+                            rs.getBoolean(4), rs.getString(5), rs.getBoolean(6)));
                 }
             }
         }
@@ -105,6 +124,16 @@ public final class PolicyCatalog {
                 }
             }
         }
-        return new TablePolicies(table, true, rls, userSelect, anonSelect, List.copyOf(policies), java.util.Map.copyOf(types));
+        java.util.Set<String> rlsTables = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.relname FROM pg_class k JOIN pg_namespace n "
+                + "ON n.oid = k.relnamespace WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') "
+                + "AND (k.relrowsecurity OR k.relforcerowsecurity)");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rlsTables.add(rs.getString(1));
+            }
+        }
+        return new TablePolicies(table, true, rls, userSelect, anonSelect, List.copyOf(policies), java.util.Map.copyOf(types),
+                java.util.Set.copyOf(rlsTables));
     }
 }

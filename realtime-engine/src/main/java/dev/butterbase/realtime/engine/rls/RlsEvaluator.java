@@ -30,6 +30,7 @@ public final class RlsEvaluator {
 
     private final PolicyCatalog catalog;
     private final boolean inMemory;
+    private final boolean multiplex;
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
 
     public RlsEvaluator(PolicyCatalog catalog) {
@@ -38,12 +39,82 @@ public final class RlsEvaluator {
 
     /** @param inMemory false runs every check in Postgres (the reference path the in-memory one is tested against) */
     public RlsEvaluator(PolicyCatalog catalog, boolean inMemory) {
+        this(catalog, inMemory, inMemory);
+    }
+
+    /**
+     * @param inMemory  evaluate simple policies on the row image without the database
+     * @param multiplex answer for all users of a burst with one query where provably equivalent
+     */
+    public RlsEvaluator(PolicyCatalog catalog, boolean inMemory, boolean multiplex) {
         this.catalog = catalog;
         this.inMemory = inMemory;
+        this.multiplex = multiplex;
     }
 
     public PolicyCatalog catalog() {
         return catalog;
+    }
+
+    /**
+     * Visibility of a burst for many users at once, with ONE query (see {@link Multiplexer}). Returns null when
+     * the table's policies cannot be multiplexed exactly, or the query failed: the caller then checks per user.
+     */
+    public java.util.Map<String, BitSet> visibleToUsers(Connection c, String table, List<Change> changes, List<String> userIds) {
+        if (!multiplex || userIds.size() < 2) {
+            return null;
+        }
+        Multiplexer.Query query;
+        try {
+            java.util.Optional<Multiplexer.Query> q = catalog.multiplexedQuery(c, table);
+            if (q.isEmpty()) {
+                return null;
+            }
+            query = q.get();
+        } catch (SQLException e) {
+            return null;
+        }
+        String[] images = new String[changes.size()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = changes.get(i).visibilityImage();
+        }
+        java.util.Map<String, BitSet> result = new java.util.HashMap<>();
+        for (String u : userIds) {
+            result.put(u, new BitSet(changes.size()));
+        }
+        try {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT set_config('role', 'butterbase_user', true), set_config('request.jwt.claim.sub', '', true)")) {
+                    ps.execute();
+                }
+                int params = query.branches() * 2;
+                try (PreparedStatement ps = c.prepareStatement(query.sql())) {
+                    Array imageArray = c.createArrayOf("text", images);
+                    Array userArray = c.createArrayOf("text", userIds.toArray(new String[0]));
+                    for (int p = 1; p <= params; p += 2) {
+                        ps.setArray(p, imageArray);
+                        ps.setArray(p + 1, userArray);
+                    }
+                    queries.incrementAndGet();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            result.get(userIds.get(rs.getInt(2) - 1)).set(rs.getInt(1) - 1);
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+            return result;
+        } catch (SQLException e) {
+            log.warn("multiplexed RLS check on table {} failed, checking per user instead: {} (SQLSTATE {})", table,
+                    e.getMessage(), e.getSQLState());
+            return null;
+        }
     }
 
     /** The compiled plan of {@code role} for {@code table} (cached with the policies). */

@@ -16,21 +16,25 @@ public record TablePolicies(
         boolean userCanSelect,
         boolean anonCanSelect,
         List<Policy> policies,
-        Map<String, String> columnTypes) {
+        Map<String, String> columnTypes,
+        java.util.Set<String> tablesWithRls) {
 
     /**
      * One policy as Postgres stores it.
      *
      * @param qual the USING expression as deparsed by {@code pg_get_expr}, or null (a policy without USING)
+     * @param callsUserCode the expression depends on a user-defined function or operator (other than
+     *                      {@code current_user_id()}) or on {@code current_setting}
      */
-    public record Policy(String name, boolean permissive, boolean appliesToUser, boolean appliesToAnon, String qual) {
+    public record Policy(String name, boolean permissive, boolean appliesToUser, boolean appliesToAnon, String qual,
+            boolean callsUserCode) {
         boolean appliesTo(Role role) {
             return role == Role.USER ? appliesToUser : appliesToAnon;
         }
     }
 
     public static TablePolicies missing(String table) {
-        return new TablePolicies(table, false, false, false, false, List.of(), Map.of());
+        return new TablePolicies(table, false, false, false, false, List.of(), Map.of(), java.util.Set.of());
     }
 
     /**

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Speed never buys a leak: randomized rows, users and policy sets (isolation on text, uuid and integer columns,
  * a membership subquery, OR-ed permissive and AND-ed restrictive policies, casts, NULLs, DELETE images) go through
- * every evaluation path — in Postgres per identity, in memory, and the fan-out with its user index — and each
+ * every evaluation path — in Postgres per identity, in memory, multiplexed for all users in one query, and the
+ * fan-out with its user index — and each
  * must give exactly the answer of plain Postgres RLS: {@code SELECT} from the table as that role and user.
  */
 @Timeout(300)
@@ -49,6 +50,9 @@ class RlsDifferentialTest {
         "score > 10",
         "(score)::text = current_user_id()",
         "owner IS NULL",
+        "is_owner(owner)",
+        "room IN (SELECT sm.room FROM secret_members sm WHERE sm.user_id = current_user_id())",
+        "room IN (SELECT members.room FROM members WHERE members.user_id = current_user_id())",
     };
 
     private static EmbeddedPostgres pg;
@@ -64,6 +68,12 @@ class RlsDifferentialTest {
                     CREATE FUNCTION public.current_user_id() RETURNS text LANGUAGE sql STABLE
                       AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '') $$;
                     CREATE TABLE members (room text, user_id text);
+                    CREATE FUNCTION public.is_owner(text) RETURNS boolean LANGUAGE sql STABLE
+                      AS $$ SELECT $1 = current_user_id() $$;
+                    CREATE TABLE secret_members (room text, user_id text);
+                    ALTER TABLE secret_members ENABLE ROW LEVEL SECURITY;
+                    CREATE POLICY own_membership ON secret_members FOR SELECT USING (user_id = current_user_id());
+                    GRANT SELECT ON secret_members TO butterbase_user, butterbase_anon;
                     CREATE TABLE items (id int PRIMARY KEY, owner text, owner_uuid uuid, owner_int int, room text,
                                         visibility text, score int);
                     GRANT SELECT ON items, members TO butterbase_user, butterbase_anon;
@@ -97,20 +107,24 @@ class RlsDifferentialTest {
         Random random = new Random(42);
         int decisions = 0;
         Map<String, Integer> plansSeen = new HashMap<>();
-        for (int scenario = 0; scenario < 40; scenario++) {
+        for (int scenario = 0; scenario < 60; scenario++) {
             List<Change> changes = populate(random);
             String policySet = applyRandomPolicies(random);
             List<Identity> identities = new ArrayList<>();
             USERS.forEach(u -> identities.add(Identity.user(u)));
             identities.add(Identity.ANON);
             try (Connection c = connect()) {
-                RlsEvaluator reference = new RlsEvaluator(new PolicyCatalog(Duration.ofMinutes(1)), false);
+                RlsEvaluator reference = new RlsEvaluator(new PolicyCatalog(Duration.ofMinutes(1)), false, false);
                 RlsEvaluator fast = new RlsEvaluator(new PolicyCatalog(Duration.ofMinutes(1)));
                 Map<Identity, Set<Integer>> viaHub = throughHub(c, changes, identities, fast);
                 VisibilityPlan userPlan = fast.plan(c, "items", dev.butterbase.realtime.engine.identity.Role.USER);
                 String kind = userPlan.getClass().getSimpleName()
                         + (userPlan instanceof VisibilityPlan.InMemory m && m.indexColumn() != null ? "+index" : "");
                 plansSeen.merge(kind, 1, Integer::sum);
+                if (userPlan instanceof VisibilityPlan.Sql) {
+                    boolean multiplexed = fast.catalog().multiplexedQuery(c, "items").isPresent();
+                    plansSeen.merge(multiplexed ? "Multiplexed" : "PerUser", 1, Integer::sum);
+                }
                 for (Identity identity : identities) {
                     Set<Integer> truth = postgresTruth(c, identity);
                     String where = "scenario " + scenario + " " + identity + " with " + policySet;
@@ -123,23 +137,25 @@ class RlsDifferentialTest {
         }
         assertThat(decisions).isGreaterThan(100_000);
         // every path was really exercised
-        assertThat(plansSeen).containsKeys("Sql", "InMemory", "InMemory+index", "Nothing", "Everything");
+        assertThat(plansSeen).containsKeys("Sql", "InMemory", "InMemory+index", "Nothing", "Everything", "Multiplexed", "PerUser");
     }
 
     /** Fresh random rows and members; returns one change per row, half INSERT images, half DELETE images. */
     private static List<Change> populate(Random random) throws SQLException {
         List<Change> changes = new ArrayList<>();
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE items, members");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO members VALUES (?, ?)")) {
-                for (String u : USERS) {
-                    if (random.nextInt(3) > 0) {
-                        ps.setString(1, "room" + random.nextInt(5));
-                        ps.setString(2, u);
-                        ps.addBatch();
+            st.execute("TRUNCATE items, members, secret_members");
+            for (String membersTable : List.of("members", "secret_members")) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + membersTable + " VALUES (?, ?)")) {
+                    for (String u : USERS) {
+                        if (random.nextInt(3) > 0) {
+                            ps.setString(1, "room" + random.nextInt(5));
+                            ps.setString(2, u);
+                            ps.addBatch();
+                        }
                     }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO items VALUES (?, ?, ?::uuid, ?, ?, ?, ?)")) {
                 for (int id = 1; id <= 150; id++) {

@@ -87,12 +87,14 @@ public final class ChangeHub {
         }
         Map<String, TableBurst> bursts = new HashMap<>();
         changesByTable.forEach((table, tableChanges) -> bursts.put(table, prepare(c, table, tableChanges, rls)));
+        java.util.Set<Subscriber> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 0; i < changes.size(); i++) {
             TableBurst burst = bursts.get(changes.get(i).table());
             if (burst != null) {
-                burst.deliver(changes.get(i), localIndex[i]);
+                burst.deliver(changes.get(i), localIndex[i], written);
             }
         }
+        written.forEach(Subscriber::flush);
     }
 
     /**
@@ -114,7 +116,7 @@ public final class ChangeHub {
             this.userIndex = userIndex;
         }
 
-        void deliver(Change ch, int k) {
+        void deliver(Change ch, int k, java.util.Set<Subscriber> written) {
             Map<Subscriber, RowFilter> filters = byTable.get(table);
             if (filters == null) {
                 return;
@@ -125,19 +127,20 @@ public final class ChangeHub {
                 List<Subscriber> owners = owner == null ? null : usersById.get(owner);
                 if (owners != null) {
                     for (Subscriber s : owners) {
-                        send(s, ch, k, filters, encoded);
+                        send(s, ch, k, filters, encoded, written);
                     }
                 }
             }
             for (Map.Entry<Subscriber, Identity> r : others.entrySet()) {
                 BitSet bits = visible.get(r.getValue());
                 if (bits != null && bits.get(k)) {
-                    send(r.getKey(), ch, k, filters, encoded);
+                    send(r.getKey(), ch, k, filters, encoded, written);
                 }
             }
         }
 
-        private void send(Subscriber s, Change ch, int k, Map<Subscriber, RowFilter> filters, byte[][] encoded) {
+        private void send(Subscriber s, Change ch, int k, Map<Subscriber, RowFilter> filters, byte[][] encoded,
+                java.util.Set<Subscriber> written) {
             RowFilter filter = filters.get(s);
             if (filter == null) {
                 return; // unsubscribed while this burst was being checked
@@ -148,7 +151,8 @@ public final class ChangeHub {
             if (encoded[0] == null) {
                 encoded[0] = ChangeEncoder.encode(ch);
             }
-            s.deliver(encoded[0]);
+            s.write(encoded[0]);
+            written.add(s);
         }
     }
 
@@ -233,9 +237,10 @@ public final class ChangeHub {
         for (int i = 0; i < history.size(); i++) {
             Change ch = history.get(i);
             if (visible.get(i) && (filter.isEmpty() || filter.matches(parse(ch.visibilityImage())))) {
-                subscriber.deliver(ChangeEncoder.encode(ch));
+                subscriber.write(ChangeEncoder.encode(ch));
             }
         }
+        subscriber.flush();
     }
 
     private static JsonNode parse(String json) {

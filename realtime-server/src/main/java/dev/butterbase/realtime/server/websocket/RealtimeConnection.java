@@ -137,8 +137,25 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
 
     @Override
     public void deliver(byte[] message) {
+        if (enqueue(message)) {
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void write(byte[] message) {
+        enqueue(message);
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Queues a frame unless the connection is closing or its outbound bytes would pass the bound. */
+    private boolean enqueue(byte[] message) {
         if (!channel.isActive() || closing.get()) {
-            return;
+            return false;
         }
         long pending = pendingBytes.addAndGet(message.length);
         if (pending > context.settings().maxOutboundBytes()) {
@@ -146,10 +163,11 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             log.info("closing client {} of {}: more than {} bytes waiting to be sent", clientId, appId,
                     context.settings().maxOutboundBytes());
             close(TRY_AGAIN_LATER, "slow consumer: outbound buffer full");
-            return;
+            return false;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
                 .addListener(f -> pendingBytes.addAndGet(-message.length));
+        return true;
     }
 
     /** Sends a close frame with a code and reason, then closes. Safe from any thread; only the first call counts. */

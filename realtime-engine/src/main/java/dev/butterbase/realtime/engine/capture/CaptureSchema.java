@@ -1,6 +1,7 @@
 package dev.butterbase.realtime.engine.capture;
 
 import dev.butterbase.realtime.engine.schema.SqlIdentifier;
+import dev.butterbase.realtime.engine.schema.TableCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -104,17 +105,13 @@ public final class CaptureSchema {
         }
     }
 
-    /** Removes the capture trigger from a table, if the table and trigger exist. */
+    /** Removes the capture trigger from a table, if the table exists. */
     public static void disable(Connection c, SqlIdentifier table) throws SQLException {
-        if (triggerInstalled(c, table.name()) || tableExists(c, table.name())) {
+        if (TableCatalog.exists(c, table.name())) {
             try (Statement st = c.createStatement()) {
                 st.execute("DROP TRIGGER IF EXISTS " + TRIGGER_NAME + " ON " + table.qualifiedInPublic());
             }
         }
-    }
-
-    private static boolean tableExists(Connection c, String table) throws SQLException {
-        return dev.butterbase.realtime.engine.schema.TableCatalog.exists(c, table);
     }
 
     /** Read live from the catalog: is the capture trigger on this table, and enabled? */

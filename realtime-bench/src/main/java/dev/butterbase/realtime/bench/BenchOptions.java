@@ -65,6 +65,9 @@ public final class BenchOptions {
         }
         this.serverPid = b.serverPid;
         this.dataDir = b.dataDir;
+        if (b.naive && scenario.defaultRate() == 0) {
+            throw new IllegalArgumentException("--naive compares RLS paths: it applies to notifications, chat and feed");
+        }
         this.naive = b.naive;
         if (url != null && b.notifyReader) {
             throw new IllegalArgumentException("--change-reader is a server setting: it needs the in-process server");
@@ -100,6 +103,35 @@ public final class BenchOptions {
     public static Builder builder(ScenarioKind scenario) {
         Builder b = new Builder();
         b.scenario = scenario;
+        return b;
+    }
+
+    /** A builder holding these options, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.scenario = scenario;
+        b.clients = clients;
+        b.duration = duration;
+        b.rate = rate;
+        b.roomSize = roomSize;
+        b.presenceHz = presenceHz;
+        b.drainTimeout = drainTimeout;
+        b.statsSettle = statsSettle;
+        b.url = url;
+        b.adminKey = adminKey;
+        b.serverPid = serverPid;
+        b.dataDir = dataDir;
+        b.naive = naive;
+        b.notifyReader = notifyReader;
+        b.clientThreads = clientThreads;
+        b.writerThreads = writerThreads;
+        b.perSourceAddress = perSourceAddress;
+        b.connectConcurrency = connectConcurrency;
+        b.connectTimeout = connectTimeout;
+        b.payloadBytes = payloadBytes;
+        b.roomFilter = roomFilter;
+        b.fault = fault;
+        b.seed = seed;
         return b;
     }
 
@@ -161,6 +193,7 @@ public final class BenchOptions {
         return dataDir;
     }
 
+    /** Run the scenario twice, with the engine's RLS and with the spec's literal check, and compare. */
     public boolean naive() {
         return naive;
     }

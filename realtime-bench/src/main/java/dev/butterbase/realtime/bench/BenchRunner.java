@@ -1,6 +1,7 @@
 package dev.butterbase.realtime.bench;
 
 import dev.butterbase.realtime.bench.report.BenchReport;
+import dev.butterbase.realtime.bench.report.NaiveComparison;
 import dev.butterbase.realtime.bench.report.ReportDraft;
 import dev.butterbase.realtime.bench.scenario.BenchContext;
 import dev.butterbase.realtime.bench.scenario.Scenario;
@@ -20,7 +21,7 @@ import java.sql.SQLException;
 public final class BenchRunner {
 
     /** File descriptors kept free for the JVM's own use (jars, epoll, JDBC, the tool API client). */
-    private static final long FD_RESERVE = 1_024;
+    private static final long FD_RESERVE = 256;
 
     private BenchRunner() {}
 
@@ -33,6 +34,28 @@ public final class BenchRunner {
                 : new RemoteTarget(options.url(), options.adminKey(), options.serverPid())) {
             return run(options, target);
         }
+    }
+
+    /**
+     * {@code --naive}: the same scenario twice, each on a fresh in-process server, first with the engine's RLS
+     * evaluation and then with the spec's literal per-client, per-change primary-key check.
+     */
+    public static NaiveComparison compare(BenchOptions options) {
+        BenchOptions single = options.toBuilder().naive(false).build();
+        checkFileDescriptors(single, true);
+        BenchReport engine;
+        try (InProcessTarget target = InProcessTarget.start(options.dataDir(), RlsMode.ENGINE, options.notifyReader())) {
+            engine = run(single, target);
+        }
+        try (InProcessTarget target = InProcessTarget.start(options.dataDir(), RlsMode.NAIVE, options.notifyReader())) {
+            return NaiveComparison.of(engine, run(single, target));
+        }
+    }
+
+    /** {@link #compare(BenchOptions)} on servers someone else manages (tests share them). */
+    public static NaiveComparison compare(BenchOptions options, BenchTarget engineServer, BenchTarget naiveServer) {
+        BenchOptions single = options.toBuilder().naive(false).build();
+        return NaiveComparison.of(run(single, engineServer), run(single, naiveServer));
     }
 
     /** Runs against a server someone else manages. */
@@ -62,7 +85,10 @@ public final class BenchRunner {
     }
 
     private static void parameters(BenchOptions o, ReportDraft report) {
-        report.parameter("clients", o.clients()).parameter("duration_s", o.duration().toSeconds());
+        if (o.scenario() != ScenarioKind.WRITE_OVERHEAD) {
+            report.parameter("clients", o.clients());
+        }
+        report.parameter("duration_s", o.duration().toSeconds());
         switch (o.scenario()) {
             case NOTIFICATIONS, FEED -> report.parameter("rate", o.rate());
             case CHAT -> report.parameter("rate", o.rate()).parameter("room_size", o.roomSize()).parameter("room_filter", o.roomFilter());
@@ -74,7 +100,9 @@ public final class BenchRunner {
             report.parameter("writer_threads", o.writerThreads()).parameter("payload_bytes", o.payloadBytes())
                     .parameter("drain_timeout_s", o.drainTimeout().toSeconds());
         }
-        report.parameter("client_threads", o.clientThreads());
+        if (o.scenario() != ScenarioKind.WRITE_OVERHEAD) {
+            report.parameter("client_threads", o.clientThreads());
+        }
         if (o.notifyReader()) {
             report.parameter("change_reader", "notify");
         }

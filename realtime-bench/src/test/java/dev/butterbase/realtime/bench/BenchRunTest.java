@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.butterbase.realtime.bench.report.BenchReport;
 import dev.butterbase.realtime.bench.report.ReportPrinter;
 import dev.butterbase.realtime.bench.target.InProcessTarget;
-import dev.butterbase.realtime.engine.rls.RlsMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,14 +24,7 @@ class BenchRunTest {
 
     @BeforeAll
     static void start() {
-        server = InProcessTarget.start(null, RlsMode.ENGINE, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        server = TestServers.engine();
     }
 
     static BenchOptions.Builder tiny(ScenarioKind scenario) {

@@ -8,6 +8,7 @@ import dev.butterbase.realtime.bench.BenchRunner;
 import dev.butterbase.realtime.bench.FaultInjection;
 import dev.butterbase.realtime.bench.ScenarioKind;
 import dev.butterbase.realtime.bench.report.BenchReport;
+import dev.butterbase.realtime.bench.report.NaiveComparison;
 import dev.butterbase.realtime.bench.report.ReportPrinter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,8 +52,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Seconds deliveries may still arrive after the last write (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
 
-    @Option(names = "--naive", description = "In-process server with the spec's literal per-client, per-change primary-key "
-            + "RLS check instead of the engine's evaluator (compare with a run without it).")
+    @Option(names = "--naive", description = "Run the scenario twice on fresh in-process servers, with the engine's RLS and "
+            + "with the spec's literal per-client, per-change primary-key check, and print both and their ratio.")
     boolean naive;
 
     @Option(names = "--change-reader", defaultValue = "auto",
@@ -113,23 +114,33 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        BenchReport report;
+        Object result;
+        int exitCode;
         try {
-            report = BenchRunner.run(options);
+            if (options.naive()) {
+                NaiveComparison comparison = BenchRunner.compare(options);
+                comparison.print(System.out);
+                result = comparison;
+                exitCode = comparison.exitCode();
+            } else {
+                BenchReport report = BenchRunner.run(options);
+                ReportPrinter.print(report, System.out);
+                result = report;
+                exitCode = report.exitCode();
+            }
         } catch (BenchException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        ReportPrinter.print(report, System.out);
         if (json != null) {
             try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
             } catch (IOException e) {
                 System.err.println("error: cannot write " + json + ": " + e.getMessage());
                 return 1;
             }
         }
-        return report.exitCode();
+        return exitCode;
     }
 
     private BenchOptions options() {

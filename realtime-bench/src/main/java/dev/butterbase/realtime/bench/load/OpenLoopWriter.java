@@ -60,8 +60,31 @@ public final class OpenLoopWriter {
         this.rows = rows;
     }
 
-    /** Writes every row (or skips what is too late), calling {@code committed} from a writer thread after each commit. */
-    public Result run(RowWriter writer, IntConsumer committed) throws InterruptedException {
+    /**
+     * Writes every row (or skips what is too late), calling {@code committed} from a writer thread after each commit.
+     * The writer connections are opened before the schedule starts.
+     */
+    public Result run(RowWriter writer, IntConsumer committed) throws InterruptedException, SQLException {
+        List<Connection> opened = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                Connection c = connections.open();
+                opened.add(c);
+                c.setAutoCommit(true);
+            }
+            return run(writer, committed, opened);
+        } finally {
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // closing a writer connection after the run; nothing depends on it
+                }
+            }
+        }
+    }
+
+    private Result run(RowWriter writer, IntConsumer committed, List<Connection> opened) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger committedCount = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -71,7 +94,7 @@ public final class OpenLoopWriter {
         long giveUp = start + (long) (rows / rate * 1e9) + GRACE.toNanos();
         List<Worker> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Worker w = new Worker(writer, committed, next, committedCount, failed, skipped, errors, start, giveUp);
+            Worker w = new Worker(opened.get(t), writer, committed, next, committedCount, failed, skipped, errors, start, giveUp);
             w.thread = new Thread(w, "bench-writer-" + t);
             workers.add(w);
             w.thread.start();
@@ -90,6 +113,7 @@ public final class OpenLoopWriter {
     }
 
     private final class Worker implements Runnable {
+        final Connection connection;
         final RowWriter writer;
         final IntConsumer committed;
         final AtomicInteger next;
@@ -104,8 +128,9 @@ public final class OpenLoopWriter {
         long late;
         Thread thread;
 
-        Worker(RowWriter writer, IntConsumer committed, AtomicInteger next, AtomicInteger committedCount, AtomicInteger failed,
+        Worker(Connection connection, RowWriter writer, IntConsumer committed, AtomicInteger next, AtomicInteger committedCount, AtomicInteger failed,
                 AtomicInteger skipped, ConcurrentLinkedQueue<String> errors, long start, long giveUp) {
+            this.connection = connection;
             this.writer = writer;
             this.committed = committed;
             this.next = next;
@@ -119,8 +144,7 @@ public final class OpenLoopWriter {
 
         @Override
         public void run() {
-            try (Connection c = connections.open(); PreparedStatement ps = c.prepareStatement(writer.insertSql())) {
-                c.setAutoCommit(true);
+            try (PreparedStatement ps = connection.prepareStatement(writer.insertSql())) {
                 int row;
                 while ((row = next.getAndIncrement()) < rows) {
                     long due = start + (long) (row * 1e9 / rate);

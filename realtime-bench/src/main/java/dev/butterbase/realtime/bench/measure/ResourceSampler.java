@@ -93,10 +93,10 @@ public final class ResourceSampler {
         }
     }
 
-    /** CPU used between two samples, as percent of one core (-1 when unknown). */
-    public static double cpuPercent(long beforeMillis, long afterMillis, long wallNanos) {
+    /** CPU used between two samples, as percent of one core (null when unknown). */
+    public static Double cpuPercent(long beforeMillis, long afterMillis, long wallNanos) {
         if (beforeMillis < 0 || afterMillis < 0 || wallNanos <= 0) {
-            return -1;
+            return null;
         }
         return Math.round((afterMillis - beforeMillis) * 1_000_000.0 / wallNanos * 100 * 10) / 10.0;
     }

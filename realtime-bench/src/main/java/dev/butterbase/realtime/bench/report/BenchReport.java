@@ -51,9 +51,9 @@ public record BenchReport(
     public record Deliveries(long expected, long received, long leaked, long lost, long duplicates, double perSecond,
             boolean drained, double drainSeconds, List<String> examples) {}
 
-    /** Absent values are -1 (remote server without --server-pid, or not Linux). */
-    public record Resources(double serverCpuPercent, double postgresCpuPercent, double jvmCpuPercent, double rssMb,
-            double rssGrowthMb, String scope) {}
+    /** Null values are unknown (remote server without --server-pid, or not Linux). */
+    public record Resources(Double serverCpuPercent, Double postgresCpuPercent, Double jvmCpuPercent, Double rssMb,
+            Double rssGrowthMb, String scope) {}
 
     /**
      * @param transactionsPerChange app-database transactions per committed change, the writer's own excluded
@@ -62,7 +62,8 @@ public record BenchReport(
     public record Database(long changes, long serverTransactions, double transactionsPerChange, double statementsPerChange,
             String method) {}
 
-    public record Idle(int connections, double rssBytesPerConnection, double heapBytesPerConnection, double heldSeconds,
+    /** Null values are unknown (heap: remote server; RSS: remote server without --server-pid). */
+    public record Idle(int connections, Double rssBytesPerConnection, Double heapBytesPerConnection, double heldSeconds,
             int closedUnexpectedly, String scope) {}
 
     /**

@@ -91,7 +91,7 @@ public final class ReportPrinter {
             BenchReport.Resources res = r.resources();
             rows.add(row("server CPU", pct(res.serverCpuPercent()) + " (postgres " + pct(res.postgresCpuPercent())
                     + ", whole JVM " + pct(res.jvmCpuPercent()) + ")"));
-            rows.add(row("RSS", (res.rssMb() < 0 ? "n/a" : num(res.rssMb()) + " MB") + (res.rssGrowthMb() < 0 ? ""
+            rows.add(row("RSS", (res.rssMb() == null ? "n/a" : num(res.rssMb()) + " MB") + (res.rssGrowthMb() == null ? ""
                     : " (" + (res.rssGrowthMb() >= 0 ? "+" : "") + num(res.rssGrowthMb()) + " MB during the run)")));
         }
         if (r.database() != null) {
@@ -110,12 +110,12 @@ public final class ReportPrinter {
         return new String[] {metric, value};
     }
 
-    private static String pct(double v) {
-        return v < 0 ? "n/a" : num(v) + " % of a core";
+    private static String pct(Double v) {
+        return v == null ? "n/a" : num(v) + " % of a core";
     }
 
-    private static String bytes(double v) {
-        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f B", v);
+    private static String bytes(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%,.0f B", v);
     }
 
     private static String num(double v) {

@@ -29,13 +29,14 @@ final class IdleScenario implements Scenario {
             Thread.sleep(o.duration().toMillis());
             ResourceSampler.Sample held = sampler.sample();
             int n = o.clients();
-            double rssPer = before.rssBytes() < 0 || connected.rssBytes() < 0 ? -1
-                    : Math.round((connected.rssBytes() - before.rssBytes()) / (double) n);
-            double heapPer = before.heapUsedBytes() < 0 ? -1
-                    : Math.round((connected.heapUsedBytes() - before.heapUsedBytes()) / (double) n);
+            Double rssPer = before.rssBytes() < 0 || connected.rssBytes() < 0 ? null
+                    : (double) Math.round((connected.rssBytes() - before.rssBytes()) / (double) n);
+            Double heapPer = before.heapUsedBytes() < 0 ? null
+                    : (double) Math.round((connected.heapUsedBytes() - before.heapUsedBytes()) / (double) n);
             report.idle = new BenchReport.Idle(n, rssPer, heapPer, o.duration().toSeconds(), fleet.unexpectedCloses(),
                     sampler.inProcess() ? "in-process: both ends of every connection (server and client) are in this JVM"
-                            : sampler.knowsServer() ? "server process only (--server-pid)" : "n/a (give --server-pid)");
+                            : sampler.knowsServer() ? "server process only (--server-pid); RSS growth is meaningful on a fresh server"
+                                    : "n/a (give --server-pid)");
             report.resources = Measurements.resources(sampler, connected, held);
             if (fleet.problemCount() > 0) {
                 report.fail(fleet.problemCount() + " client problems while idle (" + fleet.unexpectedCloses()

@@ -42,8 +42,8 @@ final class Measurements {
                 ResourceSampler.cpuPercent(a.serverThreadsCpuMillis(), b.serverThreadsCpuMillis(), wall),
                 ResourceSampler.cpuPercent(a.postgresCpuMillis(), b.postgresCpuMillis(), wall),
                 ResourceSampler.cpuPercent(a.jvmCpuMillis(), b.jvmCpuMillis(), wall),
-                b.rssBytes() < 0 ? -1 : mb(b.rssBytes()),
-                a.rssBytes() < 0 || b.rssBytes() < 0 ? -1 : mb(b.rssBytes() - a.rssBytes()),
+                b.rssBytes() < 0 ? null : mb(b.rssBytes()),
+                a.rssBytes() < 0 || b.rssBytes() < 0 ? null : mb(b.rssBytes() - a.rssBytes()),
                 scope);
     }
 

@@ -24,6 +24,7 @@ class BenchCommandTest {
         assertThat(run("bench", "--scenario", "feed", "--url", "http://127.0.0.1:1")).isEqualTo(2); // no --admin-key
         assertThat(run("bench", "--scenario", "feed", "--url", "http://127.0.0.1:1", "--admin-key", "k", "--naive")).isEqualTo(2);
         assertThat(run("bench", "--scenario", "feed", "--inject-fault", "maybe")).isEqualTo(2);
+        assertThat(run("bench", "--scenario", "presence", "--naive")).isEqualTo(2);
         assertThat(run("bench", "--scenario", "feed", "--clients", "100000", "--per-source", "100")).isEqualTo(2);
     }
 

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL 17 cluster of the default setup: its data lives in a directory that survives
- * restarts, it listens on loopback only, and it runs with {@code wal_level=logical} so the WAL change reader
- * can be used. Stopped by {@link #close()}.
+ * restarts, it listens on loopback only, it commits durably, and it runs with {@code wal_level=logical} so the
+ * WAL change reader can be used. Stopped by {@link #close()}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
@@ -45,6 +45,11 @@ public final class EmbeddedCluster implements AutoCloseable {
                 .setServerConfig("max_connections", "400")
                 .setServerConfig("wal_sender_timeout", "30s")
                 .setServerConfig("timezone", "UTC")
+                // durable commits (the library's default is off): the data directory must survive a crash, and
+                // a flushed commit is what the WAL sender ships at once — with async commit, changes wait for the
+                // WAL writer (wal_writer_delay) before the reader sees them
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("wal_writer_delay", "10ms")
                 .start();
         EmbeddedCluster cluster = new EmbeddedCluster(pg, dataDirectory);
         try {

@@ -73,7 +73,7 @@ export class RealtimeConnection {
   private readonly resyncListeners = new Listeners<ResyncEvent>();
   private readonly tokenListeners = new Listeners<TokenRefreshed>();
 
-  /** @internal Use `client.realtime(appId, token)`. */
+  /** Use `client.realtime(appId, token)`. */
   constructor(baseUrl: string, appId: string, token: string | null, options: ConnectionOptions) {
     const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocketImpl) {
@@ -135,9 +135,10 @@ export class RealtimeConnection {
   }
 
   /**
-   * Sends an event to the app's function for it; resolves with the function's result, rejects with a
-   * `RealtimeError` (its `code` from the server, or `TIMEOUT`, `CONNECTION_LOST`, `CLOSED`). An event waits for
-   * the connection to be open; one that was sent when the connection dropped is not sent again.
+   * Sends an event to the app's functions triggered by it; resolves with their results by function name
+   * (`{ on_ping: … }`), rejects with a `RealtimeError` (its `code` from the server, e.g. `EVENT_NOT_FOUND`,
+   * `FUNCTION_ERROR`, with the whole `event_result` as `details`; or `TIMEOUT`, `CONNECTION_LOST`, `CLOSED`).
+   * An event waits for the connection to be open; one that was sent when the connection dropped is not sent again.
    */
   emit<Result = unknown>(event: string, payload?: unknown, options: { timeoutMs?: number } = {}): Promise<Result> {
     if (this.stopped) {
@@ -395,7 +396,7 @@ export class RealtimeConnection {
     const code = isObject(error) && typeof error.code === "string" ? error.code : "EVENT_FAILED";
     const text = isObject(error) && typeof error.message === "string" ? error.message
       : typeof error === "string" ? error : `event "${String(message.event)}" failed`;
-    this.emits.reject(ref, new RealtimeError(code, text, error));
+    this.emits.reject(ref, new RealtimeError(code, text, message));
   }
 
   private onServerError(message: Message): void {

@@ -4,6 +4,7 @@
  */
 export class RealtimeError extends Error {
   readonly code: string;
+  /** The server's message as sent (`event_result` or `error`), when it came from the server. */
   readonly details: unknown;
 
   constructor(code: string, message: string, details?: unknown) {

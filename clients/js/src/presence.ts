@@ -7,7 +7,7 @@ export interface PresenceTransport {
   sendIfOpen(message: Record<string, unknown>): void;
 }
 
-/** The key of the server's default channel in maps (no `channel` on the wire). */
+/** The key of the server's default channel (named "default" in its messages) when no `channel` is given. */
 const DEFAULT = "\u0000default";
 
 /**
@@ -17,7 +17,7 @@ const DEFAULT = "\u0000default";
 export class Presence {
   private readonly transport: PresenceTransport;
   private readonly tracked = new Map<string, { metadata: unknown; channel?: string }>();
-  private readonly subscribed = new Map<string, { channel: string; diffs: boolean }>();
+  private readonly subscribed = new Map<string, { channel?: string; diffs: boolean }>();
   private readonly stateListeners = new Listeners<PresenceState>();
   private readonly diffListeners = new Listeners<PresenceDiff>();
 
@@ -25,7 +25,10 @@ export class Presence {
     this.transport = transport;
   }
 
-  /** Announces this client in `channel` (default: the server's default channel) with `metadata`, or replaces it. */
+  /**
+   * Announces this client in `channel` (default: the app-wide channel, "default" in messages) with `metadata` (a
+   * JSON object), or replaces it. Answered by the channel's next `presence_state`.
+   */
   track(metadata: unknown, options: { channel?: string } = {}): void {
     const entry = options.channel === undefined ? { metadata } : { metadata, channel: options.channel };
     this.tracked.set(options.channel ?? DEFAULT, entry);
@@ -43,13 +46,24 @@ export class Presence {
   }
 
   /**
-   * Watches a channel without tracking in it: `presence_state` first, then full states, or diffs with
-   * `{ diffs: true }`.
+   * Watches a channel (default: the server's default channel) without tracking in it: `presence_state` first,
+   * then full states, or diffs with `{ diffs: true }`.
    */
-  subscribe(channel: string, options: { diffs?: boolean } = {}): void {
-    const entry = { channel, diffs: options.diffs === true };
-    this.subscribed.set(channel, entry);
+  subscribe(channel?: string, options: { diffs?: boolean } = {}): void {
+    const entry = channel === undefined ? { diffs: options.diffs === true } : { channel, diffs: options.diffs === true };
+    this.subscribed.set(channel ?? DEFAULT, entry);
     this.transport.sendIfOpen(subscribeMessage(entry));
+  }
+
+  /** Leaves a channel: this client's entry is removed and no more messages of it arrive. */
+  unsubscribe(channel?: string): void {
+    this.subscribed.delete(channel ?? DEFAULT);
+    this.tracked.delete(channel ?? DEFAULT);
+    const message: Record<string, unknown> = { type: "presence_unsubscribe" };
+    if (channel !== undefined) {
+      message.channel = channel;
+    }
+    this.transport.sendIfOpen(message);
   }
 
   /** Full states: `{channel, clients}`. Returns a function that removes the callback. */
@@ -85,8 +99,11 @@ function trackMessage(entry: { metadata: unknown; channel?: string }): Record<st
   return message;
 }
 
-function subscribeMessage(entry: { channel: string; diffs: boolean }): Record<string, unknown> {
-  const message: Record<string, unknown> = { type: "presence_subscribe", channel: entry.channel };
+function subscribeMessage(entry: { channel?: string; diffs: boolean }): Record<string, unknown> {
+  const message: Record<string, unknown> = { type: "presence_subscribe" };
+  if (entry.channel !== undefined) {
+    message.channel = entry.channel;
+  }
   if (entry.diffs) {
     message.diffs = true;
   }

@@ -86,14 +86,18 @@ export interface ReconnectOptions {
   factor?: number;
 }
 
-/** The part of the WHATWG WebSocket the SDK uses: the browser's, Node 22's, or the `ws` package's. */
+/**
+ * The part of the WHATWG WebSocket the SDK uses: the browser's, Node 22's, or the `ws` package's. Handlers take
+ * `any` so that every implementation's own event types fit; the SDK reads `data` of messages and `code` and
+ * `reason` of closes.
+ */
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: any) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
 }
 

@@ -24,8 +24,10 @@ test("presence: track, subscribe and untrack are sent, state and diffs reach the
   socket.accept();
   assert.deepEqual(socket.ofType("presence_track"), [{ type: "presence_track", metadata: { cursor: { x: 1, y: 2 } }, channel: "doc-1" }]);
   conn.presence.subscribe("lobby", { diffs: true });
+  conn.presence.subscribe();
   conn.presence.track({ status: "online" });
-  assert.deepEqual(socket.ofType("presence_subscribe"), [{ type: "presence_subscribe", channel: "lobby", diffs: true }]);
+  assert.deepEqual(socket.ofType("presence_subscribe"), [{ type: "presence_subscribe", channel: "lobby", diffs: true },
+    { type: "presence_subscribe" }]);
   assert.deepEqual(socket.ofType("presence_track")[1], { type: "presence_track", metadata: { status: "online" } });
 
   const state = nextEvent((cb) => conn.presence.onState(cb), "presence_state");
@@ -50,6 +52,10 @@ test("presence is tracked and subscribed again after a reconnect", async () => {
   conn.presence.subscribe("lobby");
   conn.presence.track({ gone: true }, { channel: "other" });
   conn.presence.untrack({ channel: "other" });
+  conn.presence.subscribe("left", { diffs: true });
+  conn.presence.track({ here: false }, { channel: "left" });
+  conn.presence.unsubscribe("left");
+  assert.deepEqual(first.ofType("presence_unsubscribe"), [{ type: "presence_unsubscribe", channel: "left" }]);
   first.drop(1012, "service restart");
   const second = await FakeSocket.next();
   second.accept();
@@ -72,8 +78,10 @@ test("emit resolves with the function's result and rejects with its error", asyn
 
   const failing = conn.emit("boom", {});
   const boom = socket.ofType("event").at(-1);
-  socket.receive({ type: "event_result", ref: boom.ref, event: "boom", status: "error", error: { code: "FUNCTION_FAILED", message: "it broke" } });
-  await assert.rejects(failing, (e) => e instanceof RealtimeError && e.code === "FUNCTION_FAILED" && e.message === "it broke");
+  socket.receive({ type: "event_result", ref: boom.ref, event: "boom", status: "error",
+    error: { code: "FUNCTION_ERROR", message: "it broke", function: "f2", http_status: 500 }, result: { f1: 1 } });
+  await assert.rejects(failing, (e) => e instanceof RealtimeError && e.code === "FUNCTION_ERROR" && e.message === "it broke"
+    && e.details.error.http_status === 500 && e.details.result.f1 === 1);
 
   const refused = conn.emit("unknown", {});
   const unknown = socket.ofType("event").at(-1);

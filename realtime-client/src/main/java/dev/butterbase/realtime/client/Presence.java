@@ -15,12 +15,15 @@ public final class Presence {
         this.session = session;
     }
 
-    /** Tracks this client in the server's default channel with {@code metadata} (anything Jackson can write). */
+    /**
+     * Tracks this client in the app-wide channel ({@code "default"} in messages) with {@code metadata}: anything
+     * Jackson writes as a JSON object. Answered by the channel's next {@code presence_state}.
+     */
     public void track(Object metadata) {
         track(metadata, null);
     }
 
-    /** Tracks this client in {@code channel} (null: the default channel), replacing its earlier metadata there. */
+    /** Tracks this client in {@code channel} (null: the app-wide channel), replacing its earlier metadata there. */
     public void track(Object metadata, String channel) {
         JsonNode node = Wire.JSON.valueToTree(Objects.requireNonNull(metadata, "metadata"));
         session.track(channel, node);
@@ -36,11 +39,16 @@ public final class Presence {
     }
 
     /**
-     * Watches a channel without tracking in it: a {@code presence_state} first, then full states, or
-     * {@code presence_diff}s when {@code diffs} is true.
+     * Watches a channel (null: the app-wide channel) without tracking in it: a {@code presence_state} first, then
+     * full states, or {@code presence_diff}s when {@code diffs} is true.
      */
     public void subscribe(String channel, boolean diffs) {
-        session.presenceSubscribe(Objects.requireNonNull(channel, "channel"), diffs);
+        session.presenceSubscribe(channel, diffs);
+    }
+
+    /** Leaves a channel (null: the app-wide one): this client's entry is removed and no more messages of it arrive. */
+    public void unsubscribe(String channel) {
+        session.presenceUnsubscribe(channel);
     }
 
     public Registration onState(PresenceStateListener listener) {

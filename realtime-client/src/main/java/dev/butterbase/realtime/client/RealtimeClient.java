@@ -70,9 +70,10 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Sends an event to the app's function for it. The future completes with the function's result, or fails with a
-     * {@link RealtimeException} (the server's code, or {@code TIMEOUT}, {@code CONNECTION_LOST}, {@code CLOSED}). An
-     * event waits for the connection to be open; one that was sent when the connection dropped is not sent again.
+     * Sends an event to the app's functions triggered by it. The future completes with their results by function
+     * name ({@code {"on_ping": …}}), or fails with a {@link RealtimeException} (the server's code, e.g.
+     * {@code EVENT_NOT_FOUND}, {@code FUNCTION_ERROR}; or {@code TIMEOUT}, {@code CONNECTION_LOST}, {@code CLOSED}).
+     * An event waits for the connection to be open; one that was sent when the connection dropped is not sent again.
      *
      * @param payload anything Jackson can write
      */

@@ -24,7 +24,7 @@ public final class RealtimeException extends RuntimeException {
         return code;
     }
 
-    /** The error as the server sent it, or null. */
+    /** The server's message as sent ({@code event_result} with its {@code error} and partial {@code result}, or {@code error}), or null. */
     public JsonNode details() {
         return details;
     }

@@ -174,12 +174,28 @@ final class Session {
     }
 
     void presenceSubscribe(String channel, boolean diffs) {
-        ObjectNode message = Wire.message("presence_subscribe").put("channel", channel);
+        ObjectNode message = Wire.message("presence_subscribe");
+        if (channel != null) {
+            message.put("channel", channel);
+        }
         if (diffs) {
             message.put("diffs", true);
         }
         submit(() -> {
-            presenceSubscriptions.put(channel, message);
+            presenceSubscriptions.put(channel == null ? DEFAULT_CHANNEL_KEY : channel, message);
+            send(message);
+        });
+    }
+
+    void presenceUnsubscribe(String channel) {
+        ObjectNode message = Wire.message("presence_unsubscribe");
+        if (channel != null) {
+            message.put("channel", channel);
+        }
+        String key = channel == null ? DEFAULT_CHANNEL_KEY : channel;
+        submit(() -> {
+            presenceSubscriptions.remove(key);
+            tracked.remove(key);
             send(message);
         });
     }
@@ -433,7 +449,7 @@ final class Session {
         String code = error != null && error.path("code").isTextual() ? error.get("code").asText() : "EVENT_FAILED";
         String message = error != null && error.path("message").isTextual() ? error.get("message").asText()
                 : error != null && error.isTextual() ? error.asText() : "event \"" + Wire.text(m, "event") + "\" failed";
-        emits.fail(ref, new RealtimeException(code, message, error));
+        emits.fail(ref, new RealtimeException(code, message, m));
     }
 
     private void onServerError(JsonNode m) {

@@ -1,11 +1,9 @@
 package dev.butterbase.realtime.client;
 
-import static dev.butterbase.realtime.server.testing.ToolClient.args;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.butterbase.realtime.server.testing.SharedServer;
-import dev.butterbase.realtime.server.testing.TestApp;
 import dev.butterbase.realtime.server.websocket.RealtimeConnection;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class RealtimeClientServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static TestApp app;
+    private static NotesApp app;
 
     private final List<StatusEvent> statuses = new CopyOnWriteArrayList<>();
     private final List<Change> changes = new CopyOnWriteArrayList<>();
@@ -32,17 +30,7 @@ class RealtimeClientServerTest {
 
     @BeforeAll
     static void createApp() {
-        app = notesApp();
-    }
-
-    /** An app with a {@code notes} table, isolated per user, realtime enabled. */
-    static TestApp notesApp() {
-        TestApp a = TestApp.create("authenticated");
-        a.sql("CREATE TABLE notes (id bigserial PRIMARY KEY, user_id text NOT NULL, room text, body text)");
-        a.tools().ok("manage_rls", args("action", "create_user_isolation", "app_id", a.appId, "table", "notes",
-                "user_column", "user_id"));
-        a.configure("notes");
-        return a;
+        app = NotesApp.create();
     }
 
     @AfterEach
@@ -50,8 +38,8 @@ class RealtimeClientServerTest {
         clients.forEach(RealtimeClient::close);
     }
 
-    private RealtimeClient.Builder builder(TestApp a, String token) {
-        return RealtimeClient.builder().url(SharedServer.get().httpUrl()).appId(a.appId).token(token)
+    private RealtimeClient.Builder builder(NotesApp a, String token) {
+        return RealtimeClient.builder().url(SharedServer.get().httpUrl()).appId(a.appId()).token(token)
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400)).onStatus(statuses::add);
     }
 
@@ -74,22 +62,14 @@ class RealtimeClientServerTest {
         return changes.stream().map(c -> (c.record() != null ? c.record() : c.oldRecord()).path("body").asText()).toList();
     }
 
-    private static List<RealtimeConnection> serverSide(TestApp a) {
-        return SharedServer.get().connections().of(a.appId);
-    }
-
-    private static void setPlan(TestApp a, Map<String, Object> plan) {
-        a.tools().ok("manage_app", args("action", "update", "app_id", a.appId, "plan", plan));
-    }
-
     @Test
     void subscribeDeliversTheUsersRowsThatMatchTheFilterWithEveryOperation() {
-        RealtimeClient client = open(builder(app, app.jwt("ann")));
+        RealtimeClient client = open(builder(app, app.app.jwt("ann")));
         subscribeNotes(client, SubscribeOptions.builder().filter("room", "r1"));
-        app.exec("INSERT INTO notes (user_id, room, body) VALUES ('ann', 'r1', 'a1'), ('ann', 'r2', 'a2'), "
+        app.app.exec("INSERT INTO notes (user_id, room, body) VALUES ('ann', 'r1', 'a1'), ('ann', 'r2', 'a2'), "
                 + "('bob', 'r1', 'b1'), ('ann', 'r1', 'a3')");
-        app.exec("UPDATE notes SET body = 'a1 edited' WHERE body = 'a1'");
-        app.exec("DELETE FROM notes WHERE body = 'a3'");
+        app.app.exec("UPDATE notes SET body = 'a1 edited' WHERE body = 'a1'");
+        app.app.exec("DELETE FROM notes WHERE body = 'a3'");
         await().atMost(WAIT).until(() -> changes.size() == 4);
         assertThat(changes).extracting(Change::op).containsExactly(Change.Op.INSERT, Change.Op.INSERT, Change.Op.UPDATE,
                 Change.Op.DELETE);
@@ -103,28 +83,28 @@ class RealtimeClientServerTest {
 
     @Test
     void aServerSideDropLosesNoRowWrittenWhileDisconnectedAndDeliversEachOnce() {
-        TestApp own = notesApp();
-        RealtimeClient client = open(builder(own, own.jwt("dan")));
+        NotesApp own = NotesApp.create();
+        RealtimeClient client = open(builder(own, own.app.jwt("dan")));
         subscribeNotes(client, SubscribeOptions.builder());
-        own.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'before')");
+        own.app.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'before')");
         await().atMost(WAIT).until(() -> changes.size() == 1);
 
         // keep it out while rows are written: reconnects are refused (1013, retried) until the limit is restored
-        setPlan(own, Map.of("max_realtime_listeners", 0));
-        serverSide(own).forEach(c -> c.channel().close()); // a TCP close from the server, no close frame
+        own.maxListeners(0);
+        own.dropConnections(); // a TCP close from the server, no close frame
         await().atMost(WAIT).until(() -> statuses.stream().anyMatch(e -> e.status() == ConnectionStatus.RECONNECTING
                 && e.code() == 1013));
         assertThat(statuses.stream().filter(e -> e.status() == ConnectionStatus.RECONNECTING).findFirst().orElseThrow().code())
                 .isEqualTo(1006);
-        assertThat(serverSide(own)).isEmpty();
+        assertThat(own.connections()).isEmpty();
         for (int i = 1; i <= 3; i++) {
-            own.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'while down " + i + "'), ('eve', 'not for dan')");
+            own.app.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'while down " + i + "'), ('eve', 'not for dan')");
         }
         assertThat(changes).hasSize(1);
 
-        setPlan(own, Map.of("max_realtime_listeners", 1000));
+        own.maxListeners(1000);
         await().atMost(WAIT).until(() -> changes.size() == 4);
-        own.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'after')");
+        own.app.exec("INSERT INTO notes (user_id, body) VALUES ('dan', 'after')");
         await().atMost(WAIT).until(() -> changes.size() == 5);
         assertThat(bodies()).containsExactly("before", "while down 1", "while down 2", "while down 3", "after");
         assertThat(changes).extracting(Change::id).isSorted().doesNotHaveDuplicates();
@@ -134,12 +114,12 @@ class RealtimeClientServerTest {
     @Test
     void setTokenRefreshesInPlaceAndTheNewTokenIsUsedToReconnect() {
         List<Instant> refreshed = new CopyOnWriteArrayList<>();
-        RealtimeClient client = open(builder(app, app.jwt("tia", Instant.now().plusSeconds(3600)))
+        RealtimeClient client = open(builder(app, app.app.jwt("tia", Instant.now().plusSeconds(3600)))
                 .onTokenRefreshed((expiresAt, role) -> refreshed.add(expiresAt)));
-        RealtimeConnection before = serverSide(app).stream().filter(c -> c.clientId().equals(client.clientId())).findFirst()
+        RealtimeConnection before = app.connections().stream().filter(c -> c.clientId().equals(client.clientId())).findFirst()
                 .orElseThrow();
         Instant newExpiry = Instant.now().plusSeconds(7200).truncatedTo(ChronoUnit.SECONDS);
-        client.setToken(app.jwt("tia", newExpiry));
+        client.setToken(app.app.jwt("tia", newExpiry));
         await().atMost(WAIT).until(() -> refreshed.size() == 1);
         assertThat(refreshed.get(0)).isEqualTo(newExpiry);
         assertThat(before.expiresAt()).isEqualTo(newExpiry);
@@ -147,14 +127,14 @@ class RealtimeClientServerTest {
 
         before.channel().close();
         await().atMost(WAIT).until(() -> client.status() == ConnectionStatus.OPEN && !before.clientId().equals(client.clientId()));
-        RealtimeConnection after = serverSide(app).stream().filter(c -> c.clientId().equals(client.clientId())).findFirst()
+        RealtimeConnection after = app.connections().stream().filter(c -> c.clientId().equals(client.clientId())).findFirst()
                 .orElseThrow();
         assertThat(after.expiresAt()).isEqualTo(newExpiry);
     }
 
     @Test
     void anExpiredOrInvalidTokenClosesWith1008AndNeverReconnects() {
-        RealtimeClient expiring = open(builder(app, app.jwt("exp", Instant.now().plusSeconds(2))));
+        RealtimeClient expiring = open(builder(app, app.app.jwt("exp", Instant.now().plusSeconds(2))));
         await().atMost(WAIT).until(() -> expiring.status() == ConnectionStatus.CLOSED);
         assertThat(statuses.get(statuses.size() - 1)).isEqualTo(StatusEvent.closed(1008, "token expired"));
 
@@ -168,9 +148,9 @@ class RealtimeClientServerTest {
 
     @Test
     void aPlanWithRealtimeOffClosesWith1013AndNeverReconnects() {
-        TestApp own = notesApp();
-        RealtimeClient client = open(builder(own, own.jwt("pat")));
-        setPlan(own, Map.of("realtime_enabled", false));
+        NotesApp own = NotesApp.create();
+        RealtimeClient client = open(builder(own, own.app.jwt("pat")));
+        own.plan(Map.of("realtime_enabled", false));
         await().atMost(WAIT).until(() -> client.status() == ConnectionStatus.CLOSED);
         assertThat(statuses.get(statuses.size() - 1)).isEqualTo(StatusEvent.closed(1013, "Realtime disabled by plan"));
         assertThat(statuses).noneMatch(e -> e.status() == ConnectionStatus.RECONNECTING);
@@ -179,24 +159,24 @@ class RealtimeClientServerTest {
     @Test
     void resyncRequiredIsSurfacedAndLiveChangesFollow() {
         List<String> resyncs = new CopyOnWriteArrayList<>();
-        RealtimeClient client = open(builder(app, app.jwt("rex")).onResync((table, reason) -> resyncs.add(table)));
+        RealtimeClient client = open(builder(app, app.app.jwt("rex")).onResync((table, reason) -> resyncs.add(table)));
         List<String> ownResyncs = new CopyOnWriteArrayList<>();
         subscribeNotes(client, SubscribeOptions.builder().since(999_999_999L).onResync((table, reason) -> ownResyncs.add(reason)));
         await().atMost(WAIT).until(() -> resyncs.size() == 1);
         assertThat(resyncs).containsExactly("notes");
         assertThat(ownResyncs.get(0)).contains("no longer retained");
-        app.exec("INSERT INTO notes (user_id, body) VALUES ('rex', 'live after resync')");
+        app.app.exec("INSERT INTO notes (user_id, body) VALUES ('rex', 'live after resync')");
         await().atMost(WAIT).until(() -> changes.size() == 1);
         assertThat(bodies()).containsExactly("live after resync");
     }
 
     @Test
     void aQuietConnectionAnswersTheServersPingsAndStaysOpen() {
-        RealtimeClient client = open(builder(app, app.jwt("quiet")));
+        RealtimeClient client = open(builder(app, app.app.jwt("quiet")));
         String clientId = client.clientId();
         // the test server's heartbeat is 2 s and it closes a client silent for 4 s: stay past that
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() ->
-                clientId.equals(client.clientId()) && serverSide(app).stream().anyMatch(c -> c.clientId().equals(clientId)));
+                clientId.equals(client.clientId()) && app.connections().stream().anyMatch(c -> c.clientId().equals(clientId)));
         assertThat(statuses).noneMatch(e -> e.status() == ConnectionStatus.RECONNECTING);
     }
 }

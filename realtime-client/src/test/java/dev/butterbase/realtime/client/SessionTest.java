@@ -211,7 +211,13 @@ class SessionTest {
         client.presence().subscribe("lobby", true);
         client.presence().track(Map.of("x", 1));
         client.presence().untrack();
-        await().until(() -> first.ofType("presence_untrack").size() == 1);
+        client.presence().subscribe("left", false);
+        client.presence().track(Map.of("y", 1), "left");
+        client.presence().unsubscribe("left");
+        await().until(() -> first.ofType("presence_unsubscribe").size() == 1);
+        assertThat(first.ofType("presence_unsubscribe").get(0).toString())
+                .isEqualTo("{\"type\":\"presence_unsubscribe\",\"channel\":\"left\"}");
+        assertThat(first.ofType("presence_untrack")).hasSize(1);
         first.drop(1006, "");
         FakeSocket second = transport.next().accept("c2");
         await().until(() -> second.sent.size() >= 2);
@@ -239,9 +245,12 @@ class SessionTest {
         CompletableFuture<JsonNode> failing = client.emit("boom", null);
         await().until(() -> first.ofType("event").size() == 2);
         first.receive("{\"type\":\"event_result\",\"ref\":\"" + first.ofType("event").get(1).get("ref").asText()
-                + "\",\"event\":\"boom\",\"status\":\"error\",\"error\":{\"code\":\"FUNCTION_FAILED\",\"message\":\"it broke\"}}");
-        assertThat(failure(failing)).extracting(RealtimeException::code, RealtimeException::getMessage)
-                .containsExactly("FUNCTION_FAILED", "it broke");
+                + "\",\"event\":\"boom\",\"status\":\"error\",\"error\":{\"code\":\"FUNCTION_ERROR\",\"message\":\"it broke\","
+                + "\"http_status\":500},\"result\":{\"f1\":1}}");
+        RealtimeException boom = failure(failing);
+        assertThat(boom).extracting(RealtimeException::code, RealtimeException::getMessage).containsExactly("FUNCTION_ERROR", "it broke");
+        assertThat(boom.details().get("error").get("http_status").asInt()).isEqualTo(500);
+        assertThat(boom.details().get("result").get("f1").asInt()).isEqualTo(1);
 
         CompletableFuture<JsonNode> lost = client.emit("slow", 1);
         await().until(() -> first.ofType("event").size() == 3);

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL 17 cluster of the default setup: its data lives in a directory that survives
- * restarts, it listens on loopback only, it commits durably, and it runs with {@code wal_level=logical} so the
- * WAL change reader can be used. Stopped by {@link #close()}.
+ * restarts and process kills (not a machine crash: it runs without fsync, for development and single-node
+ * use; production data belongs in a PostgreSQL given with {@code --database-url}), it listens on loopback
+ * only, and it runs with {@code wal_level=logical} so the WAL change reader can be used. Stopped by
+ * {@link #close()}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
@@ -45,9 +47,9 @@ public final class EmbeddedCluster implements AutoCloseable {
                 .setServerConfig("max_connections", "400")
                 .setServerConfig("wal_sender_timeout", "30s")
                 .setServerConfig("timezone", "UTC")
-                // durable commits (the library's default is off): the data directory must survive a crash, and
-                // a flushed commit is what the WAL sender ships at once — with async commit, changes wait for the
-                // WAL writer (wal_writer_delay) before the reader sees them
+                // commits write their WAL at once (the library's default is async), so the WAL sender ships a
+                // change as it commits instead of after the WAL writer's next round; fsync stays off as the
+                // library sets it: the data survives process restarts and kills, not a machine crash
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("wal_writer_delay", "10ms")
                 .start();

@@ -53,6 +53,11 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     public static final int POLICY_VIOLATION = 1008;
     public static final int TRY_AGAIN_LATER = 1013;
 
+    /** Queued-but-unflushed bytes after which a burst is flushed early. */
+    static final long FLUSH_EVERY_BYTES = 256 * 1024;
+    /** Outbound bytes, as a multiple of the limit, past which a client is closed without waiting for a heartbeat. */
+    static final long HARD_LIMIT_FACTOR = 4;
+
     /** Everything a connection shares with the others of the server. */
     public record Context(RealtimeControl realtime, ConnectionRegistry registry, Map<String, ClientMessageHandler> handlers,
             WebSocketSettings settings, Clock clock, TokenVerifier verifier, AppService apps, Executor blocking) {}
@@ -63,6 +68,7 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     private final String clientId = UUID.randomUUID().toString();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong unflushedBytes = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Identity identity;
     private volatile Instant expiresAt;
@@ -126,6 +132,10 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     }
 
     private void heartbeat() {
+        if (pendingBytes.get() > context.settings().maxOutboundBytes()) {
+            closeSlowConsumer();
+            return;
+        }
         send(ServerMessages.heartbeat(context.clock().instant()));
         channel.writeAndFlush(new PingWebSocketFrame());
     }
@@ -144,30 +154,41 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
 
     @Override
     public void write(byte[] message) {
-        enqueue(message);
+        if (enqueue(message) && unflushedBytes.addAndGet(message.length) >= FLUSH_EVERY_BYTES) {
+            flush(); // a large burst starts draining before it is fully queued
+        }
     }
 
     @Override
     public void flush() {
+        unflushedBytes.set(0);
         channel.flush();
     }
 
-    /** Queues a frame unless the connection is closing or its outbound bytes would pass the bound. */
+    /**
+     * Queues a frame unless the connection is closing. Outbound bytes are bounded twice: a client whose queue
+     * stays above {@code maxOutboundBytes} at a heartbeat is too slow (a burst larger than the limit is fine if
+     * the client drains it in time); a queue four times over the limit is closed at once, so memory stays bounded.
+     */
     private boolean enqueue(byte[] message) {
         if (!channel.isActive() || closing.get()) {
             return false;
         }
         long pending = pendingBytes.addAndGet(message.length);
-        if (pending > context.settings().maxOutboundBytes()) {
+        if (pending > HARD_LIMIT_FACTOR * context.settings().maxOutboundBytes()) {
             pendingBytes.addAndGet(-message.length);
-            log.info("closing client {} of {}: more than {} bytes waiting to be sent", clientId, appId,
-                    context.settings().maxOutboundBytes());
-            close(TRY_AGAIN_LATER, "slow consumer: outbound buffer full");
+            closeSlowConsumer();
             return false;
         }
         channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
                 .addListener(f -> pendingBytes.addAndGet(-message.length));
         return true;
+    }
+
+    private void closeSlowConsumer() {
+        log.info("closing client {} of {}: more than {} bytes waiting to be sent", clientId, appId,
+                context.settings().maxOutboundBytes());
+        close(TRY_AGAIN_LATER, "slow consumer: outbound buffer full");
     }
 
     /** Sends a close frame with a code and reason, then closes. Safe from any thread; only the first call counts. */

@@ -6,7 +6,8 @@ import java.time.Duration;
  * Limits and timings of realtime connections.
  *
  * @param heartbeatInterval between {@code heartbeat} messages and pings; a client silent for two is closed
- * @param maxOutboundBytes  bytes queued for one client before it is closed as a slow consumer (1013)
+ * @param maxOutboundBytes  a client whose queued bytes exceed this at a heartbeat (or four times this at any
+ *                          moment) is closed as a slow consumer (1013)
  * @param maxSubscriptions  tables one connection may subscribe to
  * @param maxMessageBytes   largest client message accepted
  * @param tokenExpiryGrace  how long after its token's {@code exp} a connection may stay without a refresh

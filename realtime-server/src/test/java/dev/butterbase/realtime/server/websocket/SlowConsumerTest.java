@@ -29,12 +29,9 @@ class SlowConsumerTest {
         try (SilentWsClient slow = SilentWsClient.connect(app.websocketUrl() + "?token=" + app.serviceKey);
                 WsClient healthy = subscribed(app.serviceClient(), "blobs")) {
             slow.sendText("{\"type\":\"subscribe\",\"table\":\"blobs\"}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> SharedServer.get().realtime().pipeline(app.appId)
-                    .map(p -> SharedServer.get().connections().count(app.appId) == 2).orElse(false));
-            // the silent client's subscription is registered once the server answered it (it will not read the answer)
-            await().atMost(Duration.ofSeconds(10)).until(() -> app.tools().ok("manage_realtime",
-                    dev.butterbase.realtime.server.testing.ToolClient.args("action", "get", "app_id", app.appId))
-                    .get("active_connection").asBoolean());
+            await().atMost(Duration.ofSeconds(10)).until(() -> SharedServer.get().connections().count(app.appId) == 2);
+            // if the silent client's subscribe were lost, nothing would be queued for it and the wait for its
+            // close below would fail
             String body = "x".repeat(1024 * 1024);
             try (Connection c = app.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO blobs VALUES (?, ?)")) {
                 for (int i = 1; i <= 40; i++) {

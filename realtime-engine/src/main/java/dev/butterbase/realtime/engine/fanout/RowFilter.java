@@ -73,4 +73,14 @@ public final class RowFilter {
         }
         return wanted.asText().equals(actual.asText());
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RowFilter other && equalities.equals(other.equalities);
+    }
+
+    @Override
+    public int hashCode() {
+        return equalities.hashCode();
+    }
 }

@@ -69,6 +69,8 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong unflushedBytes = new AtomicLong();
+    /** Messages accepted but not yet handed to Netty; drained in order on the event loop. */
+    private final java.util.Queue<byte[]> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Identity identity;
     private volatile Instant expiresAt;
@@ -148,7 +150,7 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     @Override
     public void deliver(byte[] message) {
         if (enqueue(message)) {
-            channel.flush();
+            flush();
         }
     }
 
@@ -162,11 +164,28 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
     @Override
     public void flush() {
         unflushedBytes.set(0);
+        OutboundBatches.schedule(this);
+    }
+
+    /** On the event loop: writes everything queued, in order, and flushes once. */
+    void drainOutbox() {
+        byte[] message = outbox.poll();
+        if (message == null) {
+            return;
+        }
+        while (message != null) {
+            int length = message.length;
+            if (channel.isActive()) {
+                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
+                        .addListener(f -> pendingBytes.addAndGet(-length));
+            }
+            message = outbox.poll();
+        }
         channel.flush();
     }
 
     /**
-     * Queues a frame unless the connection is closing. Outbound bytes are bounded twice: a client whose queue
+     * Queues a message unless the connection is closing. Outbound bytes are bounded twice: a client whose queue
      * stays above {@code maxOutboundBytes} at a heartbeat is too slow (a burst larger than the limit is fine if
      * the client drains it in time); a queue four times over the limit is closed at once, so memory stays bounded.
      */
@@ -180,8 +199,7 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             closeSlowConsumer();
             return false;
         }
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
-                .addListener(f -> pendingBytes.addAndGet(-message.length));
+        outbox.add(message);
         return true;
     }
 

@@ -113,6 +113,14 @@ public final class AppPipeline implements AutoCloseable {
         return slotLagBytes;
     }
 
+    /**
+     * The id of the last change handed to subscribers, or -1 before the pipeline reached its database. Read before
+     * subscribing, it is a safe {@code since} for that subscription: every later change is delivered live or kept.
+     */
+    public long lastDispatchedSeq() {
+        return lastDispatchedSeq;
+    }
+
     /** Changes numbered and dispatched by this pipeline since it started. */
     public long dispatchedChanges() {
         return dispatched.get();

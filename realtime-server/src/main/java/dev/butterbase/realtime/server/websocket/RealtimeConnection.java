@@ -334,7 +334,12 @@ public final class RealtimeConnection extends SimpleChannelInboundHandler<WebSoc
             return;
         }
         subscriptions.add(table);
-        reply(message, ServerMessages.message("subscribed").put("table", table));
+        ObjectNode subscribed = ServerMessages.message("subscribed").put("table", table);
+        long position = pipeline.get().lastDispatchedSeq();
+        if (since == null && position >= 0) {
+            subscribed.put("id", position); // resume point for a client that drops before its first change
+        }
+        reply(message, subscribed);
         if (since == null) {
             pipeline.get().subscribe(this, table, filter);
         } else {

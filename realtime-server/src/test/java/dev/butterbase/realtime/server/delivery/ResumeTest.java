@@ -152,4 +152,37 @@ class ResumeTest {
         assertThat(tooShort.status()).isEqualTo(400);
         assertThat(tooShort.errorCode()).isEqualTo("VALIDATION_INVALID_ARGUMENT");
     }
+
+    @Test
+    void subscribedCarriesTheResumePointForAClientThatDropsBeforeItsFirstChange() {
+        TestApp app = TestApp.create("authenticated");
+        app.sql("CREATE TABLE t (id int PRIMARY KEY)");
+        app.configure("t");
+        app.exec("INSERT INTO t VALUES (1)");
+        long start;
+        try (WsClient first = app.serviceClient()) {
+            first.awaitType("connected");
+            await().atMost(Duration.ofSeconds(20)).until(() -> SharedServerProbe.dispatched(app) >= 1);
+            first.send(args("type", "subscribe", "table", "t"));
+            JsonNode subscribed = first.awaitType("subscribed");
+            assertThat(subscribed.has("id")).isTrue();
+            start = subscribed.get("id").asLong();
+            assertThat(first.changes()).isEmpty();
+        }
+        app.exec("INSERT INTO t VALUES (2), (3)");
+        try (WsClient back = app.serviceClient()) {
+            back.awaitType("connected");
+            back.send(args("type", "subscribe", "table", "t", "since", start));
+            await().atMost(Duration.ofSeconds(20)).until(() -> back.changes().size() == 2);
+            assertThat(rowIds(back)).containsExactly(2, 3);
+        }
+    }
+
+    /** How many changes the app's pipeline dispatched (so the test starts after row 1 was numbered). */
+    private static final class SharedServerProbe {
+        static long dispatched(TestApp app) {
+            return dev.butterbase.realtime.server.testing.SharedServer.get().realtime().pipeline(app.appId)
+                    .map(p -> p.dispatchedChanges()).orElse(0L);
+        }
+    }
 }

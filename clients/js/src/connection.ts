@@ -330,7 +330,7 @@ export class RealtimeConnection {
         this.subscriptions.get(message.table as string)?.deliver(message as unknown as Change);
         break;
       case "subscribed":
-        this.subscriptions.get(message.table as string)?.subscribed();
+        this.subscriptions.get(message.table as string)?.subscribed(message.id);
         break;
       case "resync_required":
         this.resync({ table: message.table as string, reason: String(message.reason ?? "") });

@@ -65,7 +65,11 @@ export class TableSubscription {
     safeCall(this.options.onResync, event);
   }
 
-  subscribed(): void {
+  /** The server's answer; its `id` (the change id the subscription starts after) is the resume point until a change arrives. */
+  subscribed(id?: unknown): void {
+    if (this.position === null && typeof id === "number") {
+      this.position = id;
+    }
     safeCall(this.options.onSubscribed, undefined);
   }
 

@@ -98,6 +98,24 @@ test("a resumed subscription that never had a position surfaces resync_required"
   conn.close();
 });
 
+test("the id of subscribed is the resume point of a subscription that has not had a change yet", async () => {
+  const resyncs = [];
+  const conn = connect({ onResync: (e) => resyncs.push(e.table) });
+  const first = await FakeSocket.next();
+  const got = [];
+  conn.subscribe("quiet", (c) => got.push(c.id));
+  first.accept();
+  first.receive({ type: "subscribed", table: "quiet", id: 77 });
+  first.drop(1006, "");
+  const second = await FakeSocket.next();
+  second.accept();
+  assert.equal(second.ofType("subscribe")[0].since, 77);
+  second.receive(change(78, "quiet"));
+  assert.deepEqual(got, [78]);
+  assert.deepEqual(resyncs, []);
+  conn.close();
+});
+
 test("the server's resync_required is surfaced and restarts the position", async () => {
   const conn = connect();
   const socket = await FakeSocket.next();

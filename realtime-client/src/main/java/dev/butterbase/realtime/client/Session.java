@@ -382,7 +382,7 @@ final class Session {
             case "subscribed" -> {
                 TableSubscription s = subscriptions.get(Wire.text(m, "table"));
                 if (s != null) {
-                    s.subscribed();
+                    s.subscribed(m.path("id").isIntegralNumber() ? m.get("id").asLong() : null);
                 }
             }
             case "resync_required" -> resync(Wire.text(m, "table"), String.valueOf(Wire.text(m, "reason")));

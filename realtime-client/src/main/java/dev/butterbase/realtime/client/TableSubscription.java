@@ -81,7 +81,11 @@ final class TableSubscription implements Subscription {
         }
     }
 
-    void subscribed() {
+    /** The server's answer; its id (the change id the subscription starts after) is the resume point until a change arrives. */
+    void subscribed(Long startsAfter) {
+        if (position == null && startsAfter != null) {
+            position = startsAfter;
+        }
         Runnable l = options.onSubscribed();
         if (l != null) {
             Listeners.safely(l);

@@ -104,6 +104,25 @@ class SessionTest {
     }
 
     @Test
+    void theIdOfSubscribedIsTheResumePointBeforeTheFirstChange() {
+        List<String> resyncs = new CopyOnWriteArrayList<>();
+        client(RealtimeClient.builder().token("t").onResync((table, reason) -> resyncs.add(table)));
+        List<Long> got = new CopyOnWriteArrayList<>();
+        client.subscribe("quiet", c -> got.add(c.id()), SubscribeOptions.builder().build());
+        FakeSocket first = transport.next().accept("c1");
+        first.awaitSent("subscribe");
+        first.receive("{\"type\":\"subscribed\",\"table\":\"quiet\",\"id\":77}");
+        await().until(() -> Long.valueOf(77).equals(client.lastChangeId("quiet")));
+        first.drop(1006, "");
+        FakeSocket second = transport.next().accept("c2");
+        assertThat(second.awaitSent("subscribe").get("since").asLong()).isEqualTo(77);
+        second.change(78, "quiet");
+        await().until(() -> got.size() == 1);
+        assertThat(got).containsExactly(78L);
+        assertThat(resyncs).isEmpty();
+    }
+
+    @Test
     void aResumeWithoutPositionAndTheServersResyncAreSurfaced() {
         List<String> resyncs = new CopyOnWriteArrayList<>();
         client(RealtimeClient.builder().token("t").onResync((table, reason) -> resyncs.add("client " + table)));

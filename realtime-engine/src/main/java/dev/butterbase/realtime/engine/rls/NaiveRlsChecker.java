@@ -117,12 +117,7 @@ public final class NaiveRlsChecker {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT set_config('role', ?, true), set_config('request.jwt.claim.sub', ?, true)")) {
-                ps.setString(1, identity.role().databaseRole());
-                ps.setString(2, identity.userId() == null ? "" : identity.userId());
-                ps.execute();
-            }
+            TransactionIdentity.actAs(c, identity.role().databaseRole(), identity.userId());
             try (PreparedStatement ps = c.prepareStatement(lookup.sql())) {
                 for (int i = 0; i < values.length; i++) {
                     ps.setString(i + 1, values[i]);

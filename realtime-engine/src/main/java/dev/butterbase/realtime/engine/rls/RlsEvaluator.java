@@ -86,10 +86,7 @@ public final class RlsEvaluator {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT set_config('role', 'butterbase_user', true), set_config('request.jwt.claim.sub', '', true)")) {
-                    ps.execute();
-                }
+                TransactionIdentity.actAs(c, "butterbase_user", null);
                 int params = query.branches() * 2;
                 try (PreparedStatement ps = c.prepareStatement(query.sql())) {
                     Array imageArray = c.createArrayOf("text", images);
@@ -189,12 +186,7 @@ public final class RlsEvaluator {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT set_config('role', ?, true), set_config('request.jwt.claim.sub', ?, true)")) {
-                ps.setString(1, identity.role().databaseRole());
-                ps.setString(2, identity.userId() == null ? "" : identity.userId());
-                ps.execute();
-            }
+            TransactionIdentity.actAs(c, identity.role().databaseRole(), identity.userId());
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Array array = c.createArrayOf("text", images);
                 ps.setArray(1, array);
